@@ -1,0 +1,135 @@
+"""The command line: python build.py [check|site|pdf|serve] …"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .config import ConfigError, Project, find_project
+from .files import fresh_dir, replace_dir
+from .model import Cookbook
+from .pages import SiteBuildError, build_site, engine_command, engine_environment, generate
+from .pdf import build_pdfs
+from .validate import CheckResult, check_project
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
+
+
+class BuildFailed(Exception):
+    """A build step failed; the message says why, and nothing was published."""
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def report(result: CheckResult, strict: bool) -> bool:
+    """Print the diagnostics and a summary; True when the check passes."""
+    github = os.environ.get("GITHUB_ACTIONS") == "true"
+    for diagnostic in result.diagnostics:
+        print(diagnostic.format())
+        if github:
+            print(diagnostic.github_annotation())
+    problems = len(result.diagnostics)
+    detail = f" ({plural(result.errors, 'error')}, {plural(result.warnings, 'warning')})" if problems else ""
+    print(f"{plural(result.recipes, 'recipe')}, {plural(problems, 'problem')}{detail}")
+    return result.errors == 0 and not (strict and result.warnings)
+
+
+def checked_cookbook(project: Project, strict: bool = False) -> Cookbook:
+    result = check_project(project)
+    if not report(result, strict) or result.cookbook is None:
+        raise BuildFailed("the recipes have problems; nothing was built")
+    return result.cookbook
+
+
+def build_all(project: Project) -> None:
+    cookbook = checked_cookbook(project)
+    staging = fresh_dir(project.build_dir / "staging" / "site")
+    build_site(project, cookbook, staging)
+    written = build_pdfs(project, cookbook, staging / "downloads")
+    replace_dir(staging, project.site_dir)
+    print(f"site/ ready: {len(project.languages)} language editions, {plural(len(written), 'PDF')}")
+
+
+def build_site_only(project: Project) -> None:
+    cookbook = checked_cookbook(project)
+    staging = fresh_dir(project.build_dir / "staging" / "site")
+    build_site(project, cookbook, staging)
+    previous_downloads = project.site_dir / "downloads"
+    if previous_downloads.is_dir():
+        shutil.copytree(previous_downloads, staging / "downloads", dirs_exist_ok=True)
+    replace_dir(staging, project.site_dir)
+    print("site/ ready")
+
+
+def build_pdf_only(project: Project) -> None:
+    cookbook = checked_cookbook(project)
+    staging = fresh_dir(project.build_dir / "staging" / "downloads")
+    written = build_pdfs(project, cookbook, staging)
+    replace_dir(staging, project.site_dir / "downloads")
+    print(f"site/downloads/ ready: {plural(len(written), 'PDF')}")
+
+
+def serve(project: Project, lang: str | None, address: str) -> int:
+    result = check_project(project)
+    if result.cookbook is None:
+        report(result, strict=False)
+        raise BuildFailed("fix the problems above, then run serve again")
+    lang = lang or project.source_language.code
+    generate(project, result.cookbook, lang, include_drafts=True)
+    env = {key: value for key, value in engine_environment().items() if key != "COOKBOOK_PAGES_READY"}
+    command = [*engine_command(project, "serve", lang), "--dev-addr", address]
+    return subprocess.call(command, cwd=project.root, env=env)
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="build.py", description="Build the cluster-development cookbook.")
+    main.add_argument("--project", type=Path, default=None, help="the project folder (default: where cookbook.yml is)")
+    commands = main.add_subparsers(dest="command")
+    check = commands.add_parser("check", help="check every recipe and report problems")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    commands.add_parser("site", help="check, then build the website into site/")
+    commands.add_parser("pdf", help="check, then build the PDFs into site/downloads/")
+    commands.add_parser("all", help="check, site and pdf (the default)")
+    serve_cmd = commands.add_parser("serve", help="live preview that rebuilds when a recipe is saved")
+    serve_cmd.add_argument("--lang", default=None, help="the language edition to preview")
+    serve_cmd.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on")
+    return main
+
+
+def run(argv: Sequence[str]) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_USAGE if exit_.code not in (0, None) else EXIT_OK
+    try:
+        project = find_project(args.project)
+        command = args.command or "all"
+        if command == "check":
+            return EXIT_OK if report(check_project(project), args.strict) else EXIT_PROBLEMS
+        if command == "serve":
+            return serve(project, args.lang, args.address)
+        {"site": build_site_only, "pdf": build_pdf_only, "all": build_all}[command](project)
+        return EXIT_OK
+    except BuildFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except (ConfigError, SiteBuildError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - no traceback reaches a user
+        print(f"error[internal]: {type(error).__name__}: {error}", file=sys.stderr)
+        print("This is a bug in the generator; please report it with the command you ran.", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,61 @@
+"""File output: write only what changed, and replace output folders all at once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+def write_if_changed(path: Path, content: str | bytes) -> bool:
+    """Write a file unless it already holds exactly this content (keeps `mkdocs serve` calm)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    return True
+
+
+def sync_tree(folder: Path, files: dict[str, str | bytes]) -> None:
+    """Make `folder` hold exactly `files` (relative posix path -> content)."""
+    for relative, content in files.items():
+        write_if_changed(folder / relative, content)
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*"), reverse=True):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and relative not in files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def fresh_dir(path: Path) -> Path:
+    """An empty folder at `path`, whatever was there before."""
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def replace_dir(staged: Path, target: Path) -> None:
+    """Put a fully built `staged` folder in place of `target`.
+
+    The old output is moved aside first and removed only after the new one is in place,
+    so a failure before this point leaves `target` exactly as it was.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    previous = target.with_name(f".{target.name}.previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    if target.exists():
+        os.replace(target, previous)
+    os.replace(staged, target)
+    if previous.exists():
+        shutil.rmtree(previous)

@@ -1,0 +1,28 @@
+"""MkDocs hook: regenerate the pages before each build, so `mkdocs serve` follows recipe edits.
+
+The only piece of the generator that MkDocs loads. `build.py` generates the pages itself and
+sets COOKBOOK_PAGES_READY, in which case this does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from cookbook.config import find_project
+from cookbook.pages import PAGES_READY_ENV, generate
+from cookbook.validate import check_project
+
+
+def on_pre_build(config: Any, **_: Any) -> None:
+    if os.environ.get(PAGES_READY_ENV) == "1":
+        return
+    project = find_project(Path(config["config_file_path"]).parent)
+    result = check_project(project)
+    if result.cookbook is None:
+        # Keep serving the last good pages; show what to fix.
+        for diagnostic in result.diagnostics:
+            print(diagnostic.format())
+        return
+    generate(project, result.cookbook, Path(config["docs_dir"]).name, include_drafts=True)

@@ -1,0 +1,103 @@
+"""The typed, immutable cookbook model that every renderer reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .taxonomy import Taxonomy
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    level: str
+    unit: str
+    source: str
+    frequency: str
+    description: str = ""
+    baseline: str = ""
+    target: str = ""
+    eu_indicator: str = ""
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    description: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    organisation: str
+    place: str
+    years: str
+    description: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    title: str
+    publisher: str
+    year: int
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Range:
+    min: int
+    max: int
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    id: str
+    lang: str
+    path: str
+    title: str
+    summary: str
+    theme: str
+    stages: tuple[str, ...]
+    actors: tuple[str, ...]
+    difficulty: str
+    updated: date
+    metrics: tuple[Metric, ...]
+    methods: tuple[Method, ...]
+    sources: tuple[SourceRef, ...]
+    tags: tuple[str, ...] = ()
+    duration: Range | None = None
+    group_size: Range | None = None
+    ingredients: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    cases: tuple[Case, ...] = ()
+    authors: tuple[str, ...] = ()
+    status: str = "published"
+    # Markdown of the body sections, by key (why, steps, tips, pitfalls).
+    sections: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+
+@dataclass(frozen=True)
+class Cookbook:
+    taxonomy: Taxonomy
+    languages: tuple[str, ...]
+    # Recipes per language, in a stable order (theme order, then title).
+    recipes: dict[str, tuple[Recipe, ...]]
+
+    def recipes_in(self, lang: str, include_drafts: bool = False) -> tuple[Recipe, ...]:
+        return tuple(r for r in self.recipes.get(lang, ()) if include_drafts or r.published)
+
+    def by_theme(self, lang: str, include_drafts: bool = False) -> list[tuple[str, list[Recipe]]]:
+        recipes = self.recipes_in(lang, include_drafts)
+        return [
+            (theme, [r for r in recipes if r.theme == theme])
+            for theme in self.taxonomy.ids("themes")
+            if any(r.theme == theme for r in recipes)
+        ]

@@ -47,9 +47,12 @@ def render_pages(project: Project, cookbook: Cookbook, lang: str, include_drafts
         ),
     }
     recipe_template = env.get_template("recipe.md.j2")
+    # PDFs live once, at the site root's downloads/, outside every edition's docs: link them as
+    # plain HTML relative to the page (the engine checks only Markdown links, against docs/).
+    site_root = "../../" if lang == project.source_language.code else "../../../"
     for recipe in recipes:
         files[f"recipes/{recipe.id}.md"] = recipe_template.render(
-            recipe=recipe, pdf=f"../../downloads/{handout_name(recipe.id, lang)}"
+            recipe=recipe, pdf=f"{site_root}downloads/{handout_name(recipe.id, lang)}"
         )
     assets = project.templates_dir / "site" / "assets"
     for path in sorted(assets.rglob("*")) if assets.is_dir() else ():
@@ -108,7 +111,8 @@ def run_engine(project: Project, lang: str) -> Path:
     """Build one language edition with the site engine; returns its output folder."""
     output = project.build_dir / "engine-site" / lang
     result = subprocess.run(
-        [*engine_command(project, "build", lang), "--quiet"],
+        # Not --quiet: MkDocs counts warnings for `strict` only when it logs them.
+        engine_command(project, "build", lang),
         cwd=project.root, env=engine_environment(), capture_output=True, text=True,
     )
     if result.returncode != 0:

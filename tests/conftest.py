@@ -1,0 +1,50 @@
+"""Fixtures: throwaway copies of the project, so tests never touch the real build output."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cookbook.cli import run
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_FILES = ("cookbook.yml", "mkdocs.yml")
+PROJECT_DIRS = ("recipes", "templates")
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's content and configuration; the code is linked, not copied."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        shutil.copy2(ROOT / name, target / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(ROOT / name, target / name)
+    (target / "cookbook").symlink_to(ROOT / "cookbook")
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped cookbook, fully built once for the whole session."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    assert run(["--project", str(root)]) == 0
+    return root
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """Run build.py's command line in-process; returns (exit code, stdout, stderr)."""
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = run(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke

@@ -1,0 +1,98 @@
+"""The full build: a site page and PDFs from the same recipe, published all at once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from cookbook.config import Project
+from cookbook.validate import check_project
+
+A4_POINTS = (595.28, 841.89)
+
+
+@pytest.fixture(scope="module")
+def cookbook(built_project: Path):
+    result = check_project(Project(built_project))
+    assert result.cookbook is not None
+    return result.cookbook
+
+
+def test_site_has_a_home_page_and_a_page_per_recipe(built_project: Path, cookbook):
+    site = built_project / "site"
+    assert (site / "index.html").is_file()
+    for lang in cookbook.languages:
+        for recipe in cookbook.recipes_in(lang):
+            prefix = site if lang == "fi" else site / lang
+            assert (prefix / "recipes" / recipe.id / "index.html").is_file()
+
+
+def test_recipe_page_shows_title_summary_steps_and_every_metric(built_project: Path, cookbook):
+    for recipe in cookbook.recipes_in("fi"):
+        html = (built_project / "site" / "recipes" / recipe.id / "index.html").read_text(encoding="utf-8")
+        assert f">{recipe.title}</h1>" in html
+        assert recipe.summary in html
+        assert re.search(r"<ol>\s*<li>", html), "the steps render as a numbered list"
+        metrics_table = html[html.index("<table>"):]
+        for metric in recipe.metrics:
+            assert f"<td>{metric.name}</td>" in metrics_table
+
+
+def test_site_requests_nothing_from_other_hosts(built_project: Path):
+    for path in (built_project / "site").rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html, path
+        for url in re.findall(r'<(?:link|script|img)[^>]+(?:href|src)="(https?:[^"]+)"', html):
+            pytest.fail(f"{path} loads {url}")
+
+
+def test_book_and_handout_pdfs_are_a4_and_carry_the_titles(built_project: Path, cookbook):
+    downloads = built_project / "site" / "downloads"
+    book = PdfReader(downloads / "keittokirja-a4.pdf")
+    book_text = "\n".join(page.extract_text() for page in book.pages)
+    for recipe in cookbook.recipes_in("fi"):
+        assert recipe.title in book_text
+        handout = PdfReader(downloads / f"{recipe.id}-fi.pdf")
+        assert recipe.title in handout.pages[0].extract_text()
+    for page in book.pages:
+        size = (float(page.mediabox.width), float(page.mediabox.height))
+        assert size == pytest.approx(A4_POINTS, abs=0.5)
+
+
+def test_pages_carry_page_numbers_in_the_footer(built_project: Path):
+    book = PdfReader(built_project / "site" / "downloads" / "keittokirja-a4.pdf")
+    # The cover has none; every later page ends with its own number.
+    for number, page in enumerate(book.pages[1:], start=2):
+        assert page.extract_text().strip().endswith(str(number)), f"page {number}"
+
+
+def test_failed_build_leaves_the_previous_site_untouched(project: Path, cli):
+    assert cli("--project", str(project))[0] == 0
+    site = project / "site"
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    recipe = project / "recipes" / "sidosryhmaanalyysi" / "fi.md"
+    recipe.write_text(recipe.read_text(encoding="utf-8").replace("theme: launch", "theme: nonsense"), encoding="utf-8")
+    code, out, err = cli("--project", str(project))
+
+    assert code == 1
+    assert "error[unknown-term]" in out
+    assert "nothing was built" in err
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_site_engine_failure_leaves_the_previous_site_untouched(project: Path, cli):
+    assert cli("--project", str(project))[0] == 0
+    index = (project / "site" / "index.html").read_bytes()
+    (project / "mkdocs.yml").write_text(
+        (project / "mkdocs.yml").read_text(encoding="utf-8").replace("name: material", "name: no-such-theme"),
+        encoding="utf-8",
+    )
+    code, _, err = cli("--project", str(project), "site")
+    assert code == 3
+    assert "site engine failed" in err and "Traceback" not in err
+    assert (project / "site" / "index.html").read_bytes() == index

@@ -15,7 +15,7 @@ from .files import fresh_dir, replace_dir
 from .model import Cookbook
 from .pages import SiteBuildError, build_site, engine_command, engine_environment, generate
 from .pdf import build_pdfs
-from .validate import CheckResult, check_project
+from .check import CheckResult, UsageError, check_project
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 
@@ -88,12 +88,50 @@ def serve(project: Project, lang: str | None, address: str) -> int:
     return subprocess.call(command, cwd=project.root, env=env)
 
 
+def new_recipe(project: Project, recipe_id: str, title: str, theme: str) -> int:
+    from .scaffold import ScaffoldError, new_recipe as scaffold
+
+    try:
+        written = scaffold(project, recipe_id, title, theme)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in written:
+        print(f"wrote {path.relative_to(project.root).as_posix()}")
+    return EXIT_OK
+
+
+def contributing_guide(project: Project, check_only: bool) -> int:
+    from .contributing import contributing_path, render_contributing
+
+    text = render_contributing(project)
+    path = contributing_path(project)
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if check_only:
+        if current != text:
+            print(f"{path.name} is out of date: run `python build.py contributing`", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print(f"{path.name} is up to date")
+        return EXIT_OK
+    if current != text:
+        path.write_text(text, encoding="utf-8")
+    print(f"wrote {path.name}")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="build.py", description="Build the cluster-development cookbook.")
     main.add_argument("--project", type=Path, default=None, help="the project folder (default: where cookbook.yml is)")
     commands = main.add_subparsers(dest="command")
     check = commands.add_parser("check", help="check every recipe and report problems")
+    check.add_argument("paths", nargs="*", type=Path, help="recipe files or folders to report on (default: all)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    new = commands.add_parser("new", help="start a new recipe from the scaffold (fi.md and en.md)")
+    new.add_argument("id", help="the recipe's id: lowercase letters, digits and hyphens")
+    new.add_argument("--title", required=True, help="the recipe's Finnish title")
+    new.add_argument("--theme", required=True, help="a theme id from recipes/taxonomy.yml")
+    contributing = commands.add_parser("contributing", help="regenerate CONTRIBUTING.md from the schema and vocabularies")
+    contributing.add_argument("--check", action="store_true", help="only report whether CONTRIBUTING.md is up to date")
     commands.add_parser("site", help="check, then build the website into site/")
     commands.add_parser("pdf", help="check, then build the PDFs into site/downloads/")
     commands.add_parser("all", help="check, site and pdf (the default)")
@@ -112,11 +150,18 @@ def run(argv: Sequence[str]) -> int:
         project = find_project(args.project)
         command = args.command or "all"
         if command == "check":
-            return EXIT_OK if report(check_project(project), args.strict) else EXIT_PROBLEMS
+            return EXIT_OK if report(check_project(project, args.paths), args.strict) else EXIT_PROBLEMS
+        if command == "new":
+            return new_recipe(project, args.id, args.title, args.theme)
+        if command == "contributing":
+            return contributing_guide(project, args.check)
         if command == "serve":
             return serve(project, args.lang, args.address)
         {"site": build_site_only, "pdf": build_pdf_only, "all": build_all}[command](project)
         return EXIT_OK
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except BuildFailed as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_PROBLEMS

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -60,6 +60,9 @@ class Source:
 
     def problem(self, line: int, column: int, code: str, message: str, hint: str | None = None) -> None:
         self.problems.append(Diagnostic(self.display, line, column, code, message, hint))
+
+    def warn(self, line: int, column: int, code: str, message: str, hint: str | None = None) -> None:
+        self.problems.append(Diagnostic(self.display, line, column, code, message, hint, "warning"))
 
 
 class _YamlProblem(Exception):
@@ -268,16 +271,3 @@ class _EventReader:
             raise _YamlProblem(event.start_mark, "yaml-number", f"'{event.value[:40]}' is not a usable number") from None
         # Dates stay text: the validator checks that they are real dates.
         return event.value
-
-
-def recipe_files(recipes_dir: Path, languages: Iterator[str] | tuple[str, ...]) -> list[tuple[str, str, Path]]:
-    """(recipe id, language, path) of every recipe file, in a stable order."""
-    found = []
-    if not recipes_dir.is_dir():
-        return found
-    for folder in sorted(p for p in recipes_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        for lang in languages:
-            path = folder / f"{lang}.md"
-            if path.is_file():
-                found.append((folder.name, lang, path))
-    return found

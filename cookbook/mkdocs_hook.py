@@ -12,7 +12,7 @@ from typing import Any
 
 from cookbook.config import find_project
 from cookbook.pages import PAGES_READY_ENV, generate
-from cookbook.validate import check_project
+from cookbook.check import check_project
 
 
 def on_pre_build(config: Any, **_: Any) -> None:

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .load import Position, Source
+from .load import PathKey, Position, Source
 from .taxonomy import Taxonomy
 
 TYPE_NAMES = {
@@ -79,17 +79,24 @@ class SchemaChecker:
     def validator(self) -> Draft202012Validator:
         return Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
-    def check(self, source: Source) -> None:
-        assert source.data is not None
+    def check(self, source: Source, data: dict[str, Any], inherited: frozenset[PathKey] = frozenset()) -> None:
+        """Report every schema violation of `data`, except those in paths another file reports."""
+        if self.validator.is_valid(data):
+            return  # the common case, and much faster than collecting errors
         seen: set[tuple[Any, ...]] = set()
-        for error in sorted(self.validator.iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path))):
-            for line, column, code, message, hint in self._describe(source, error):
+        for error in sorted(self.validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+            path = tuple(error.absolute_path)
+            if any(path[:n] in inherited for n in range(1, len(path) + 1)):
+                continue
+            for line, column, code, message, hint in self._describe(source, error, inherited):
                 key = (line, column, code, message)
                 if key not in seen:
                     seen.add(key)
                     source.problem(line, column, code, message, hint)
 
-    def _describe(self, source: Source, error: ValidationError) -> Iterator[tuple[int, int, str, str, str | None]]:
+    def _describe(
+        self, source: Source, error: ValidationError, inherited: frozenset[PathKey]
+    ) -> Iterator[tuple[int, int, str, str, str | None]]:
         path = tuple(error.absolute_path)
         name = field_name(path)
         kind = error.validator
@@ -105,7 +112,7 @@ class SchemaChecker:
                 hint = _did_you_mean(key, allowed) or f"the fields allowed here: {', '.join(allowed)}"
                 yield pos.line, pos.column, "unknown-field", f"unknown field '{key}'{where}", hint
         elif kind == "required":
-            missing = [key for key in error.validator_value if key not in error.instance]
+            missing = [key for key in error.validator_value if key not in error.instance and (*path, key) not in inherited]
             pos = value_pos if path else Position(1, 1)
             where = name if path else "the front matter"
             for key in missing:

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from .config import ConfigError
-
 VOCABULARIES = ("themes", "stages", "actors", "difficulty", "metric_levels")
+# Optional vocabularies whose terms need only a label.
+LABEL_ONLY_VOCABULARIES = ("units",)
+
+
+TERM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class TaxonomyError(Exception):
+    """taxonomy.yml is malformed; `line` points at the problem where it can be found."""
+
+    def __init__(self, message: str, line: int = 1, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -35,44 +49,71 @@ class Taxonomy:
     def label(self, vocabulary: str, term_id: str, lang: str) -> str:
         return self.term(vocabulary, term_id).label[lang]
 
+    def unit_label(self, unit: str, lang: str) -> str:
+        """A metric's unit in `lang`: the label of a units term, or the text as written."""
+        for term in self.vocabularies.get("units", ()):
+            if term.id == unit:
+                return term.label[lang]
+        return unit
+
 
 def load_taxonomy(path: Path, languages: tuple[str, ...]) -> Taxonomy:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except OSError as error:
+        raise TaxonomyError(f"cannot read the vocabularies: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise TaxonomyError("the file is not UTF-8 text", hint="save it as UTF-8") from None
     except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML: {error}") from None
+        mark = getattr(error, "problem_mark", None)
+        raise TaxonomyError(
+            f"not valid YAML: {getattr(error, 'problem', None) or error}", (mark.line + 1) if mark else 1,
+            "check the indentation, and quote texts that contain ': '",
+        ) from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected the vocabularies {', '.join(VOCABULARIES)} at the top level")
-    vocabularies: dict[str, tuple[Term, ...]] = {}
-    for name in VOCABULARIES:
-        entries = data.get(name)
-        if not isinstance(entries, list) or not entries:
-            raise ConfigError(f"{path}: '{name}' must be a non-empty list of terms")
-        terms = []
-        for entry in entries:
-            terms.append(_term(path, name, entry, languages))
-        ids = [t.id for t in terms]
-        if len(set(ids)) != len(ids):
-            raise ConfigError(f"{path}: '{name}' lists a term id twice")
-        vocabularies[name] = tuple(terms)
-    unknown = set(data) - set(VOCABULARIES)
+        raise TaxonomyError(f"expected the vocabularies {', '.join(VOCABULARIES)} at the top level")
+
+    def line_of(needle: str) -> int:
+        index = text.find(needle)
+        return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+    known = VOCABULARIES + LABEL_ONLY_VOCABULARIES
+    unknown = sorted(set(map(str, data)) - set(known))
     if unknown:
-        raise ConfigError(f"{path}: unknown vocabulary {', '.join(sorted(unknown))}; known: {', '.join(VOCABULARIES)}")
+        raise TaxonomyError(f"unknown vocabulary '{unknown[0]}'", line_of(f"{unknown[0]}:"),
+                            f"the vocabularies are {', '.join(known)}")
+    vocabularies: dict[str, tuple[Term, ...]] = {}
+    for name in known:
+        entries = data.get(name)
+        if name in LABEL_ONLY_VOCABULARIES and entries is None:
+            vocabularies[name] = ()
+            continue
+        if not isinstance(entries, list) or not entries:
+            raise TaxonomyError(f"'{name}' must be a non-empty list of terms", line_of(f"{name}:"),
+                                "list the terms as '- id: …' entries with a label and a description")
+        fields = ("label",) if name in LABEL_ONLY_VOCABULARIES else ("label", "description")
+        terms = [_term(name, entry, languages, fields, line_of(f"{name}:")) for entry in entries]
+        seen: set[str] = set()
+        for term in terms:
+            if term.id in seen:
+                raise TaxonomyError(f"'{name}' lists the term '{term.id}' twice", line_of(f"id: {term.id}"))
+            seen.add(term.id)
+        vocabularies[name] = tuple(terms)
     return Taxonomy(vocabularies)
 
 
-def _term(path: Path, vocabulary: str, entry: object, languages: tuple[str, ...]) -> Term:
-    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-        raise ConfigError(f"{path}: every term of '{vocabulary}' needs an 'id'")
+def _term(vocabulary: str, entry: object, languages: tuple[str, ...], fields: tuple[str, ...], line: int) -> Term:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or not TERM_ID.match(entry["id"]):
+        raise TaxonomyError(f"every term of '{vocabulary}' needs an 'id' of lowercase ASCII letters, digits and hyphens", line)
     term_id = entry["id"]
-    texts = {}
-    for field in ("label", "description"):
+    texts: dict[str, dict[str, str]] = {"description": {}}
+    for field in fields:
         value = entry.get(field)
         if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) for lang in languages):
-            raise ConfigError(
-                f"{path}: term '{term_id}' of '{vocabulary}' needs a {field} in every language ({', '.join(languages)})"
+            raise TaxonomyError(
+                f"the term '{term_id}' of '{vocabulary}' needs a {field} in every language ({', '.join(languages)})", line,
+                f"add '{field}: {{{', '.join(f'{lang}: …' for lang in languages)}}}'",
             )
         texts[field] = {lang: value[lang] for lang in languages}
     return Term(term_id, texts["label"], texts["description"])

@@ -42,6 +42,6 @@ def make_environment(folder: Path, taxonomy: Taxonomy, language: Language) -> En
         unit = strings["units"].get(value.unit, value.unit) if value.unit else strings["labels"].get(unit_kind, "")
         return f"{numbers} {unit}".strip()
 
-    env.filters.update(label=label, cell=markdown_cell, span=span, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
+    env.filters.update(label=label, unit=lambda unit: taxonomy.unit_label(unit, lang), cell=markdown_cell, span=span, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
     env.globals.update(lang=lang, t=strings["labels"], strings=strings, taxonomy=taxonomy)
     return env

@@ -1,88 +1,38 @@
-"""Turn Sources into Recipes: every problem of every file in one pass, never an exception."""
+"""One recipe file: schema, values and body checked; a typed Recipe when it is clean."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .body import BodyChecker, has_numbered_list, split_sections
 from .config import REQUIRED_SECTIONS, Language, Project
-from .diagnostics import Diagnostic, display_path
-from .load import Source, read_source, recipe_files
-from .model import Case, Cookbook, Method, Metric, Range, Recipe, SourceRef
+from .load import PathKey, Source
+from .model import Case, Method, Metric, Range, Recipe, SourceRef
 from .schema_check import SchemaChecker, load_schema
-from .taxonomy import Taxonomy, load_taxonomy
-
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
-FENCE_OPEN = re.compile(r"^[ \t]{0,3}(```|~~~)")
-NUMBERED_ITEM = re.compile(r"^[ \t]{0,3}\d{1,3}[.)][ \t]+\S")
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    cookbook: Cookbook | None
-    diagnostics: tuple[Diagnostic, ...]
-    files: int
-    recipes: int
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == "warning")
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str | None
-    heading: str
-    line: int
-    text: str
-
-
-def split_sections(body: str, first_line: int) -> tuple[str, list[Section]]:
-    """The text before the first '## ' heading, and each '## ' section with its line."""
-    preamble: list[str] = []
-    sections: list[tuple[str, int, list[str]]] = []
-    fence: str | None = None
-    for offset, line in enumerate(body.split("\n")):
-        opener = FENCE_OPEN.match(line)
-        if opener:
-            fence = None if fence == opener.group(1) else (fence or opener.group(1))
-        heading = HEADING.match(line) if fence is None else None
-        if heading and len(heading.group(1)) == 2:
-            sections.append((heading.group(2), first_line + offset, []))
-        elif sections:
-            sections[-1][2].append(line)
-        else:
-            preamble.append(line)
-    return "\n".join(preamble), [Section(None, h, n, "\n".join(lines).strip("\n")) for h, n, lines in sections]
+from .taxonomy import Taxonomy
 
 
 class RecipeValidator:
-    def __init__(self, project: Project, taxonomy: Taxonomy):
+    def __init__(self, project: Project, taxonomy: Taxonomy, today: date | None = None):
         self.project = project
         self.taxonomy = taxonomy
         self.schema = SchemaChecker(load_schema(project.schema_path, taxonomy))
-        self.today = date.today()
+        self.today = today or date.today()
 
-    def check_source(self, source: Source) -> Recipe | None:
-        """Validate one file; problems are added to the source. Returns the Recipe if clean."""
-        if source.data is None:
-            return None
-        self.schema.check(source)
-        self._check_values(source)
+    def check_source(self, source: Source, data: dict[str, Any], inherited: frozenset[PathKey] = frozenset()) -> Recipe | None:
+        """Validate one file's data (a translation's merged with its source's); None if it has errors.
+
+        Problems in `inherited` paths belong to the source-language file and are reported there.
+        """
+        self.schema.check(source, data, inherited)
+        self._check_values(source, data)
         sections = self._check_body(source, self.project.language(source.lang))
-        if source.problems:
+        if any(p.severity == "error" for p in source.problems):
             return None
-        return build_recipe(source, sections)
+        return build_recipe(source, data, sections)
 
-    def _check_values(self, source: Source) -> None:
-        data = source.data or {}
+    def _check_values(self, source: Source, data: dict[str, Any]) -> None:
         updated = data.get("updated")
         if isinstance(updated, str):
             try:
@@ -91,58 +41,66 @@ class RecipeValidator:
                 when = None  # reported by the schema's date format
             if when and when > self.today:
                 pos = source.position(("updated",), prefer_key=False)
-                source.problem(pos.line, pos.column, "future-date", f"updated {updated} is in the future", f"use today's date, {self.today.isoformat()}, or an earlier one")
+                source.problem(pos.line, pos.column, "future-date", f"updated {updated} is in the future",
+                               f"use the date of your last change, today ({self.today.isoformat()}) at the latest")
         for key in ("duration", "group_size"):
             value = data.get(key)
-            if isinstance(value, dict) and isinstance(value.get("min"), int) and isinstance(value.get("max"), int):
-                if value["min"] > value["max"]:
-                    pos = source.position((key, "min"))
-                    source.problem(pos.line, pos.column, "min-above-max", f"{key}: min {value['min']} is larger than max {value['max']}", "swap the two numbers")
+            if (isinstance(value, dict) and type(value.get("min")) is int and type(value.get("max")) is int
+                    and value["min"] > value["max"] and (key,) in source.key_positions):
+                pos = source.position((key, "min"))
+                source.problem(pos.line, pos.column, "min-above-max",
+                               f"{key}: min {value['min']} is larger than max {value['max']}", "swap the two numbers")
 
     def _check_body(self, source: Source, language: Language) -> dict[str, str]:
         preamble, sections = split_sections(source.body, source.body_line)
-        if preamble.strip():
-            line = source.body_line + next(i for i, text in enumerate(preamble.split("\n")) if text.strip())
-            headings = ", ".join(f"'## {h}'" for h in language.sections.values())
-            source.problem(line, 1, "text-outside-section", "text before the first section heading", f"start the body with one of the sections: {headings}")
+        headings = ", ".join(f"'## {h}'" for h in language.sections.values())
+        first_text = next(((n, text) for n, text in preamble if text.strip()), None)
+        if first_text:
+            source.problem(first_text[0], 1, "text-outside-section", "text before the first section heading",
+                           f"start the body with one of the sections: {headings}")
         found: dict[str, str] = {}
         for section in sections:
             key = language.section_key(section.heading)
             if key is None:
-                allowed = ", ".join(f"'## {h}'" for h in language.sections.values())
-                source.problem(section.line, 1, "unknown-section", f"unknown section '## {section.heading}'", f"the sections of a {language.code}.md recipe are {allowed}; use '###' for a sub-heading")
+                source.problem(section.line, 1, "unknown-section", f"unknown section '## {section.heading}'",
+                               f"the sections of a {language.code}.md recipe are {headings}; use '###' for a sub-heading")
             elif key in found:
-                source.problem(section.line, 1, "duplicate-section", f"section '## {section.heading}' appears twice", "merge the two sections into one")
+                source.problem(section.line, 1, "duplicate-section", f"section '## {section.heading}' appears twice",
+                               "merge the two sections into one")
             else:
                 found[key] = section.text
-                if key == "steps" and not any(NUMBERED_ITEM.match(line) for line in section.text.split("\n")):
-                    source.problem(section.line, 1, "steps-not-numbered", f"section '## {section.heading}' has no numbered list", "write the steps as '1. …', '2. …', one step per item")
+                if not section.text.strip():
+                    source.problem(section.line, 1, "empty-section", f"section '## {section.heading}' is empty",
+                                   "write the section, or remove its heading if it is optional")
+                elif key == "steps" and not has_numbered_list(section.text):
+                    source.problem(section.line, 1, "steps-not-numbered", f"section '## {section.heading}' has no numbered list",
+                                   "write the steps as '1. …', '2. …', one step per item")
         for key in REQUIRED_SECTIONS:
             if key not in found:
                 heading = language.sections[key]
-                source.problem(source.body_line, 1, "missing-section", f"the recipe has no '## {heading}' section", f"add a section that starts with the line '## {heading}'")
+                source.problem(source.body_line, 1, "missing-section", f"the recipe has no '## {heading}' section",
+                               f"add a section that starts with the line '## {heading}'")
+        BodyChecker(source.body, source.body_line, source.path.parent, source.problem).check()
         return found
 
 
-def build_recipe(source: Source, sections: dict[str, str]) -> Recipe:
-    data: dict[str, Any] = source.data or {}
-
+def build_recipe(source: Source, data: dict[str, Any], sections: dict[str, str]) -> Recipe:
     def texts(key: str) -> tuple[str, ...]:
-        return tuple(str(v) for v in data.get(key) or ())
+        return tuple(str(v).strip() for v in data.get(key) or ())
 
-    def rng(key: str) -> Range | None:
+    def span(key: str) -> Range | None:
         value = data.get(key)
         return Range(value["min"], value["max"], value.get("unit", "")) if value else None
 
     def text(value: Any) -> str:
-        return "" if value is None else str(value)
+        return "" if value is None else str(value).strip()
 
     return Recipe(
         id=source.recipe_id,
         lang=source.lang,
         path=source.display,
-        title=data["title"].strip(),
-        summary=data["summary"].strip(),
+        title=text(data["title"]),
+        summary=text(data["summary"]),
         theme=data["theme"],
         stages=texts("stages"),
         actors=texts("actors"),
@@ -150,77 +108,25 @@ def build_recipe(source: Source, sections: dict[str, str]) -> Recipe:
         updated=date.fromisoformat(data["updated"]),
         metrics=tuple(
             Metric(
-                name=m["name"], level=m["level"], unit=m["unit"], source=m["source"], frequency=m["frequency"],
-                description=text(m.get("description")), baseline=text(m.get("baseline")),
-                target=text(m.get("target")), eu_indicator=text(m.get("eu_indicator")),
+                name=text(m["name"]), level=m["level"], unit=text(m["unit"]), source=text(m["source"]),
+                frequency=text(m["frequency"]), description=text(m.get("description")),
+                baseline=text(m.get("baseline")), target=text(m.get("target")), eu_indicator=text(m.get("eu_indicator")),
             )
             for m in data["metrics"]
         ),
-        methods=tuple(Method(m["name"], m["description"].strip(), text(m.get("url"))) for m in data["methods"]),
-        sources=tuple(SourceRef(s["title"], s["publisher"], s["year"], text(s.get("url"))) for s in data["sources"]),
+        methods=tuple(Method(text(m["name"]), text(m["description"]), text(m.get("url"))) for m in data["methods"]),
+        sources=tuple(SourceRef(text(s["title"]), text(s["publisher"]), s["year"], text(s.get("url"))) for s in data["sources"]),
         tags=texts("tags"),
-        duration=rng("duration"),
-        group_size=rng("group_size"),
+        duration=span("duration"),
+        group_size=span("group_size"),
         ingredients=texts("ingredients"),
         related=texts("related"),
         cases=tuple(
-            Case(c["name"], c["organisation"], c["place"], text(c["years"]), text(c.get("description")).strip(), text(c.get("url")))
+            Case(text(c["name"]), text(c["organisation"]), text(c["place"]), text(c["years"]),
+                 text(c.get("description")), text(c.get("url")))
             for c in data.get("cases") or ()
         ),
         authors=texts("authors"),
         status=data.get("status", "published"),
         sections=sections,
     )
-
-
-def check_cookbook_links(recipes: list[Recipe], sources: dict[tuple[str, str], Source]) -> None:
-    """Checks across recipes: related ids exist and are not the recipe itself; titles are unique."""
-    ids = {r.id for r in recipes}
-    titles: dict[tuple[str, str], Recipe] = {}
-    for recipe in recipes:
-        source = sources[(recipe.id, recipe.lang)]
-        for index, other in enumerate(recipe.related):
-            pos = source.position(("related", index), prefer_key=False)
-            if other == recipe.id:
-                source.problem(pos.line, pos.column, "related-self", f"related lists the recipe itself ('{other}')", "remove it from related")
-            elif other not in ids:
-                source.problem(pos.line, pos.column, "unknown-related", f"related recipe '{other}' does not exist", "use the folder name of an existing recipe under recipes/")
-        key = (recipe.lang, recipe.title.casefold())
-        if key in titles:
-            pos = source.position(("title",), prefer_key=False)
-            source.problem(pos.line, pos.column, "duplicate-title", f"the title '{recipe.title}' is already used by {titles[key].path}", "give this recipe a title of its own")
-        else:
-            titles[key] = recipe
-
-
-def check_project(project: Project) -> CheckResult:
-    """Load, validate and assemble every recipe of the project."""
-    languages = tuple(lang.code for lang in project.languages)
-    taxonomy = load_taxonomy(project.taxonomy_path, languages)
-    validator = RecipeValidator(project, taxonomy)
-    sources: dict[tuple[str, str], Source] = {}
-    recipes: list[Recipe] = []
-    for recipe_id, lang, path in recipe_files(project.recipes_dir, languages):
-        source = read_source(path, display_path(path, project.root), recipe_id, lang)
-        sources[(recipe_id, lang)] = source
-        if not ID_PATTERN.match(recipe_id):
-            source.problem(1, 1, "bad-id", f"the folder name '{recipe_id}' is not a valid recipe id", "rename the folder to lowercase letters, digits and hyphens, such as 'speed-dating'")
-            continue
-        try:
-            recipe = validator.check_source(source)
-        except Exception as error:  # noqa: BLE001 - one bad file must not stop the check of the others
-            source.problem(1, 1, "internal", f"the checker failed on this file: {type(error).__name__}: {error}", "please report this as a bug, with the file attached")
-            recipe = None
-        if recipe is not None:
-            recipes.append(recipe)
-    check_cookbook_links(recipes, sources)
-    diagnostics = tuple(sorted(d for s in sources.values() for d in s.problems))
-    clean = not any(d.severity == "error" for d in diagnostics)
-    cookbook = assemble(taxonomy, languages, recipes) if clean else None
-    return CheckResult(cookbook, diagnostics, len(sources), len({recipe_id for recipe_id, _ in sources}))
-
-
-def assemble(taxonomy: Taxonomy, languages: tuple[str, ...], recipes: list[Recipe]) -> Cookbook:
-    theme_order = {theme: i for i, theme in enumerate(taxonomy.ids("themes"))}
-    ordered = sorted(recipes, key=lambda r: (theme_order[r.theme], r.title.casefold(), r.id))
-    return Cookbook(taxonomy, languages, {lang: tuple(r for r in ordered if r.lang == lang) for lang in languages})

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from cookbook.config import Project
-from cookbook.validate import check_project
+from cookbook.check import check_project
 
 A4_POINTS = (595.28, 841.89)
 

@@ -48,6 +48,7 @@ class Section:
     heading: str
     line: int
     text: str
+    plain_lines: tuple[str, ...]  # the text's lines with code blanked out
 
 
 def unsafe_scheme(url: str) -> str | None:
@@ -75,31 +76,34 @@ def code_free_lines(body: str) -> list[str]:
     return lines
 
 
-def split_sections(body: str, first_line: int) -> tuple[list[tuple[int, str]], list[Section]]:
-    """Text lines before the first '## ' heading, and each '## ' section with its line number."""
-    plain = code_free_lines(body)
+def split_sections(body: str, plain: list[str], first_line: int) -> tuple[list[tuple[int, str]], list[Section]]:
+    """Text lines before the first '## ' heading, and each '## ' section with its line number.
+
+    `plain` is code_free_lines(body), so that a '## ' inside a code block is not a heading."""
+    lines = body.split("\n")
     preamble: list[tuple[int, str]] = []
-    sections: list[tuple[str, int, list[str]]] = []
-    for offset, (line, visible) in enumerate(zip(body.split("\n"), plain)):
-        heading = HEADING.match(visible)
-        if heading and len(heading.group(1)) == 2:
-            sections.append((heading.group(2), first_line + offset, []))
-        elif sections:
-            sections[-1][2].append(line)
-        else:
-            preamble.append((first_line + offset, line))
-    return preamble, [Section(h, n, "\n".join(lines).strip("\n")) for h, n, lines in sections]
+    starts = [i for i, visible in enumerate(plain) if visible.startswith("## ") or visible == "##"]
+    starts = [i for i in starts if (m := HEADING.match(plain[i])) and len(m.group(1)) == 2]
+    for offset in range(starts[0] if starts else len(lines)):
+        preamble.append((first_line + offset, lines[offset]))
+    sections = []
+    for start, end in zip(starts, starts[1:] + [len(lines)]):
+        heading = HEADING.match(plain[start])
+        assert heading is not None
+        sections.append(Section(heading.group(2), first_line + start, "\n".join(lines[start + 1:end]).strip("\n"),
+                                tuple(plain[start + 1:end])))
+    return preamble, sections
 
 
-def has_numbered_list(text: str) -> bool:
-    return any(NUMBERED_ITEM.match(line) for line in code_free_lines(text))
+def has_numbered_list(plain_lines: tuple[str, ...]) -> bool:
+    return any(NUMBERED_ITEM.match(line) for line in plain_lines)
 
 
 class BodyChecker:
     """Reports unsafe or unusable Markdown in one recipe body."""
 
-    def __init__(self, body: str, first_line: int, folder: Path, report: Report):
-        self.lines = code_free_lines(body)
+    def __init__(self, plain: list[str], first_line: int, folder: Path, report: Report):
+        self.lines = plain
         self.first_line = first_line
         self.folder = folder
         self.report = report
@@ -107,30 +111,33 @@ class BodyChecker:
     def check(self) -> None:
         definitions = self._reference_definitions()
         for offset, line in enumerate(self.lines):
+            # Cheap substring tests first: most lines hold no link, tag or attribute list.
             number = self.first_line + offset
-            heading = HEADING.match(line)
-            if heading and len(heading.group(1)) == 1:
+            if line.startswith("# ") or line == "#":
                 self.report(number, 1, "heading-level", "a '# ' heading in the body; the title comes from the front matter",
                             "use '## ' for the recipe's sections and '### ' for sub-headings")
-            for match in AUTOLINK.finditer(line):
-                self._check_url(match.group(1), number, match.start() + 2, image=False)
-            for match in INLINE_LINK.finditer(line):
-                url = match.group(3).strip("<>")
-                self._check_target(match.group(1) == "!", match.group(2), url, number, match.start() + 1)
-            for match in REFERENCE_USE.finditer(line):
-                if match.group(1) == "!":
-                    label = (match.group(3) or match.group(2)).casefold()
-                    url = definitions.get(label)
-                    if url is not None:
+            if "<" in line:
+                for match in AUTOLINK.finditer(line):
+                    self._check_url(match.group(1), number, match.start() + 2, image=False)
+            if "](" in line:
+                for match in INLINE_LINK.finditer(line):
+                    url = match.group(3).strip("<>")
+                    self._check_target(match.group(1) == "!", match.group(2), url, number, match.start() + 1)
+            if "![" in line and "][" in line:
+                for match in REFERENCE_USE.finditer(line):
+                    url = definitions.get((match.group(3) or match.group(2)).casefold())
+                    if match.group(1) == "!" and url is not None:
                         self._check_target(True, match.group(2), url, number, match.start() + 1)
-            for match in ATTR_LIST.finditer(line):
-                self._check_attr_list(match.group(1), number, match.start() + 1)
-        self._check_html()
+            if "{" in line:
+                for match in ATTR_LIST.finditer(line):
+                    self._check_attr_list(match.group(1), number, match.start() + 1)
+        if any("<" in line for line in self.lines):
+            self._check_html()
 
     def _reference_definitions(self) -> dict[str, str]:
         found = {}
         for offset, line in enumerate(self.lines):
-            match = REFERENCE_DEFINITION.match(line)
+            match = REFERENCE_DEFINITION.match(line) if "]:" in line else None
             if match:
                 url = match.group(2).strip("<>")
                 found[match.group(1).casefold()] = url

@@ -6,6 +6,8 @@ error[internal] for that file, and the other files are still checked.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -22,6 +24,10 @@ from .translations import inherit
 from .validate import RecipeValidator
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# The front-matter keys whose positions the checks across recipes report at.
+CROSS_CHECKED_KEYS = frozenset({"title", "related", "tags", "updated"})
+# Below this many recipes, starting worker processes costs more than it saves.
+PARALLEL_FROM = 200
 OUTDATED_AFTER = timedelta(days=2 * 365)
 
 
@@ -63,10 +69,8 @@ def check_project(project: Project, paths: Iterable[Path] = (), today: date | No
         problem = Diagnostic(display_path(project.taxonomy_path, project.root), error.line, 1, "taxonomy", error.message, error.hint)
         return CheckResult(None, (problem,), 0, 0)
     validator = RecipeValidator(project, taxonomy, today)
-    folders = [_read_folder(project, folder, languages) for folder in _recipe_folders(project)]
-    recipes: list[Recipe] = []
-    for folder in folders:
-        recipes.extend(_check_folder(validator, folder, languages))
+    validator.schema.fast_validator  # compile once, before any worker is forked
+    folders, recipes = _check_folders(project, validator, _recipe_folders(project), languages)
     all_sources = [s for folder in folders for s in folder.sources.values()]
     by_key = {(s.recipe_id, s.lang): s for s in all_sources}
     check_links(recipes, by_key)
@@ -102,6 +106,41 @@ def _recipe_folders(project: Project) -> list[Path]:
     if not project.recipes_dir.is_dir():
         return []
     return sorted(p for p in project.recipes_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _check_folders(
+    project: Project, validator: RecipeValidator, paths: list[Path], languages: tuple[str, ...]
+) -> tuple[list[RecipeFolder], list[Recipe]]:
+    """Read and validate every folder; on a large cookbook, on all cores (each file is independent)."""
+    global _WORKER
+    _WORKER = (project, validator, languages)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        results = _check_chunk(paths, slim=False)
+    else:
+        chunks = [paths[i::workers] for i in range(workers)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_check_chunk, chunks)
+        by_path = {folder.path: (folder, found) for part in parts for folder, found in part}
+        results = [by_path[path] for path in paths]
+    return [folder for folder, _ in results], [recipe for _, found in results for recipe in found]
+
+
+# (project, validator, languages) of the check under way; forked workers inherit it.
+_WORKER: tuple[Project, RecipeValidator, tuple[str, ...]] | None = None
+
+
+def _check_chunk(paths: list[Path], slim: bool = True) -> list[tuple[RecipeFolder, list[Recipe]]]:
+    assert _WORKER is not None
+    project, validator, languages = _WORKER
+    results = []
+    for path in paths:
+        folder = _read_folder(project, path, languages)
+        recipes = _check_folder(validator, folder, languages)
+        if slim:
+            folder.sources = {lang: s.slimmed(CROSS_CHECKED_KEYS) for lang, s in folder.sources.items()}
+        results.append((folder, recipes))
+    return results
 
 
 def _read_folder(project: Project, folder: Path, languages: tuple[str, ...]) -> RecipeFolder:

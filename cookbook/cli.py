@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .config import ConfigError, Project, find_project
+from .config import Project, find_project
+from .errors import CookbookError
 from .files import fresh_dir, replace_dir
 from .model import Cookbook
-from .pages import SiteBuildError, build_site, engine_command, engine_environment, generate
-from .pdf import build_pdfs
+# The renderers (WeasyPrint, Jinja2, MkDocs config) are imported by the commands that use
+# them, so that `check` starts fast.
 from .check import CheckResult, UsageError, check_project
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
@@ -49,6 +50,9 @@ def checked_cookbook(project: Project, strict: bool = False) -> Cookbook:
 
 
 def build_all(project: Project) -> None:
+    from .pages import build_site
+    from .pdf import build_pdfs
+
     cookbook = checked_cookbook(project)
     staging = fresh_dir(project.build_dir / "staging" / "site")
     build_site(project, cookbook, staging)
@@ -58,6 +62,8 @@ def build_all(project: Project) -> None:
 
 
 def build_site_only(project: Project) -> None:
+    from .pages import build_site
+
     cookbook = checked_cookbook(project)
     staging = fresh_dir(project.build_dir / "staging" / "site")
     build_site(project, cookbook, staging)
@@ -69,6 +75,8 @@ def build_site_only(project: Project) -> None:
 
 
 def build_pdf_only(project: Project) -> None:
+    from .pdf import build_pdfs
+
     cookbook = checked_cookbook(project)
     staging = fresh_dir(project.build_dir / "staging" / "downloads")
     written = build_pdfs(project, cookbook, staging)
@@ -77,13 +85,15 @@ def build_pdf_only(project: Project) -> None:
 
 
 def serve(project: Project, lang: str | None, address: str) -> int:
+    from .pages import PAGES_READY_ENV, engine_command, engine_environment, generate
+
     result = check_project(project)
     if result.cookbook is None:
         report(result, strict=False)
         raise BuildFailed("fix the problems above, then run serve again")
     lang = lang or project.source_language.code
     generate(project, result.cookbook, lang, include_drafts=True)
-    env = {key: value for key, value in engine_environment().items() if key != "COOKBOOK_PAGES_READY"}
+    env = {key: value for key, value in engine_environment().items() if key != PAGES_READY_ENV}
     command = [*engine_command(project, "serve", lang), "--dev-addr", address]
     return subprocess.call(command, cwd=project.root, env=env)
 
@@ -165,7 +175,7 @@ def run(argv: Sequence[str]) -> int:
     except BuildFailed as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
-    except (ConfigError, SiteBuildError) as error:
+    except CookbookError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

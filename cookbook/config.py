@@ -9,11 +9,13 @@ from typing import Any
 
 import yaml
 
+from .errors import CookbookError
+
 SECTION_KEYS = ("why", "steps", "tips", "pitfalls")
 REQUIRED_SECTIONS = ("why", "steps")
 
 
-class ConfigError(Exception):
+class ConfigError(CookbookError):
     """A project configuration file is missing or malformed."""
 
 

@@ -24,6 +24,12 @@ FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 PathKey = tuple[str | int, ...]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
+_CORE = "tag:yaml.org,2002:"
+MAP_TAG, SEQ_TAG = _CORE + "map", _CORE + "seq"
+IMPLICIT_SCALAR_TAGS = frozenset(_CORE + kind for kind in ("str", "int", "float", "bool", "null", "timestamp"))
+TEXT_TAGS = frozenset({_CORE + "str", _CORE + "timestamp"})
+# Explicit tags a contributor may write (!!str "007"); anything else is a custom tag.
+ALLOWED_TAGS = IMPLICIT_SCALAR_TAGS | {MAP_TAG, SEQ_TAG}
 
 
 @dataclass(frozen=True)
@@ -41,22 +47,37 @@ class Source:
     recipe_id: str
     lang: str
     data: dict[str, Any] | None = None
-    key_positions: dict[PathKey, Position] = field(default_factory=dict)
-    value_positions: dict[PathKey, Position] = field(default_factory=dict)
+    # (line, column) as the YAML parser counts them, from 0 within the front matter.
+    key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    value_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    yaml_first_line: int = 2
     body: str = ""
     body_line: int = 1
     problems: list[Diagnostic] = field(default_factory=list)
 
     def position(self, path: PathKey, prefer_key: bool = True) -> Position:
-        """Where a value is written; for a missing value, the nearest enclosing one."""
+        """Where a value is written in the file; for a missing value, the nearest enclosing one."""
         path = tuple(path)
         while path:
             found = (self.key_positions if prefer_key else self.value_positions).get(path)
             found = found or self.key_positions.get(path) or self.value_positions.get(path)
             if found:
-                return found
+                return Position(found[0] + self.yaml_first_line, found[1] + 1)
             path = path[:-1]
-        return Position(2 if self.data is not None else 1, 1)
+        return Position(self.yaml_first_line if self.data is not None else 1, 1)
+
+    def slimmed(self, keep: frozenset[str]) -> "Source":
+        """This source without its data and with positions under the `keep` top-level keys
+        only: what the cross-recipe checks need, cheap to send between processes."""
+        def kept(positions: dict[PathKey, tuple[int, int]]) -> dict[PathKey, tuple[int, int]]:
+            return {path: pos for path, pos in positions.items() if path and path[0] in keep}
+
+        return Source(
+            path=self.path, display=self.display, recipe_id=self.recipe_id, lang=self.lang,
+            data=None if self.data is None else {}, key_positions=kept(self.key_positions),
+            value_positions=kept(self.value_positions), body="", body_line=self.body_line,
+            problems=self.problems, yaml_first_line=self.yaml_first_line,
+        )
 
     def problem(self, line: int, column: int, code: str, message: str, hint: str | None = None) -> None:
         self.problems.append(Diagnostic(self.display, line, column, code, message, hint))
@@ -127,7 +148,7 @@ def split_front_matter(source: Source, text: str) -> None:
 
 def parse_front_matter(source: Source, yaml_text: str, first_line: int) -> None:
     try:
-        data = _EventReader(yaml_text, source, first_line).document()
+        data = read_yaml(yaml_text, source, first_line)
     except _YamlProblem as problem:
         source.problem(problem.line + first_line, problem.column + 1, problem.code, problem.message, problem.hint)
         return
@@ -135,6 +156,10 @@ def parse_front_matter(source: Source, yaml_text: str, first_line: int) -> None:
         mark = error.problem_mark or error.context_mark
         line = (mark.line if mark else 0) + first_line
         column = (mark.column if mark else 0) + 1
+        if "expected a single document" in str(error.context):
+            source.problem(line, column, "yaml-multiple-documents", "the front matter holds more than one YAML document",
+                           "remove the extra '---' or '...' line inside the front matter")
+            return
         reason = error.problem or error.context or "invalid YAML"
         source.problem(
             line, column, "yaml-syntax", f"the front matter is not valid YAML: {reason}",
@@ -149,114 +174,60 @@ def parse_front_matter(source: Source, yaml_text: str, first_line: int) -> None:
     if not isinstance(data, dict):
         source.problem(
             first_line, 1, "front-matter-not-mapping", "the front matter must be a list of 'field: value' lines",
+            "write one field per line, such as 'title: My recipe'",
         )
         return
-    # Shift stored positions from YAML-relative (0-based) to file lines and columns (1-based).
-    for positions in (source.key_positions, source.value_positions):
-        for key, pos in positions.items():
-            positions[key] = Position(pos.line + first_line, pos.column + 1)
+    source.yaml_first_line = first_line
     source.data = data
 
 
-class _EventReader:
-    """Builds plain Python data from YAML parser events, recording positions."""
+def read_yaml(text: str, source: Source, first_line: int) -> Any:
+    """Plain data from YAML text. Files that may hold anchors or aliases are read event by
+    event so that each is reported where it stands; the rest take the faster C composer."""
+    if "&" in text or "*" in text:
+        return _EventReader(text, source, first_line).document()
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return None if node is None else _NodeReader(source, first_line).node(node, (), 0)
 
-    def __init__(self, text: str, source: Source, first_line: int):
-        self.loader = _Loader(text)
+
+class _Builder:
+    """What both readers share: positions, the rules on keys and tags, and scalar values."""
+
+    def __init__(self, source: Source, first_line: int):
         self.source = source
         self.first_line = first_line
 
-    def document(self) -> Any:
-        loader = self.loader
-        try:
-            self._expect(yaml.StreamStartEvent)
-            if loader.check_event(yaml.StreamEndEvent):
-                return None
-            self._expect(yaml.DocumentStartEvent)
-            data = self._node((), 0)
-            self._expect(yaml.DocumentEndEvent)
-            if not loader.check_event(yaml.StreamEndEvent):
-                event = loader.peek_event()
-                raise _YamlProblem(
-                    event.start_mark, "yaml-multiple-documents", "the front matter holds more than one YAML document",
-                    "remove the extra '---' or '...' line inside the front matter",
-                )
-            return data
-        finally:
-            loader.dispose()
+    def check_tag(self, tag: str | None, mark: Any, explicit: bool) -> None:
+        if explicit and tag not in ALLOWED_TAGS and tag != "!":
+            raise _YamlProblem(mark, "yaml-tag", f"custom YAML tags ({tag}) are not allowed",
+                               "remove the tag; write plain text, numbers, lists and 'key: value' pairs")
 
-    def _expect(self, kind: type) -> yaml.Event:
-        event = self.loader.get_event()
-        if not isinstance(event, kind):  # pragma: no cover - the parser guarantees the order
-            raise _YamlProblem(event.start_mark, "yaml-syntax", "unexpected YAML structure")
-        return event
-
-    def _check_node_event(self, event: Any) -> None:
-        if isinstance(event, yaml.AliasEvent):
-            raise _YamlProblem(
-                event.start_mark, "yaml-alias", f"YAML aliases (*{event.anchor}) are not allowed",
-                "write the value out in full where it is needed",
-            )
-        if event.anchor is not None:
-            raise _YamlProblem(
-                event.start_mark, "yaml-anchor", f"YAML anchors (&{event.anchor}) are not allowed",
-                "remove the anchor and write values out in full",
-            )
-        if event.tag not in (None, "!"):
-            raise _YamlProblem(
-                event.start_mark, "yaml-tag", f"custom YAML tags ({event.tag}) are not allowed",
-                "remove the tag; write plain text, numbers, lists and 'key: value' pairs",
-            )
-
-    def _node(self, path: PathKey, depth: int) -> Any:
-        event = self.loader.get_event()
-        self._check_node_event(event)
+    def enter(self, path: PathKey, mark: Any, depth: int) -> None:
         if depth > MAX_NESTING:
-            raise _YamlProblem(event.start_mark, "yaml-too-deep", "the front matter is nested too deeply")
-        self.source.value_positions[path] = Position(event.start_mark.line, event.start_mark.column)
-        if isinstance(event, yaml.ScalarEvent):
-            return self._scalar(event)
-        if isinstance(event, yaml.SequenceStartEvent):
-            items = []
-            while not self.loader.check_event(yaml.SequenceEndEvent):
-                items.append(self._node((*path, len(items)), depth + 1))
-            self.loader.get_event()
-            return items
-        if isinstance(event, yaml.MappingStartEvent):
-            return self._mapping(path, depth)
-        raise _YamlProblem(event.start_mark, "yaml-syntax", "unexpected YAML structure")  # pragma: no cover
+            raise _YamlProblem(mark, "yaml-too-deep", "the front matter is nested too deeply",
+                               "recipes need at most three levels of indentation")
+        self.source.value_positions[path] = (mark.line, mark.column)
 
-    def _mapping(self, path: PathKey, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        while not self.loader.check_event(yaml.MappingEndEvent):
-            key_event = self.loader.get_event()
-            self._check_node_event(key_event)
-            if not isinstance(key_event, yaml.ScalarEvent):
-                raise _YamlProblem(
-                    key_event.start_mark, "yaml-complex-key", "a field name must be plain text",
-                    "write fields as 'name: value'",
-                )
-            key = key_event.value
-            if key == "<<" and key_event.implicit[0]:
-                raise _YamlProblem(
-                    key_event.start_mark, "yaml-merge-key", "YAML merge keys (<<) are not allowed",
-                    "write the fields out in full",
-                )
-            if key in result:
-                first = self.source.key_positions[(*path, key)]
-                raise _YamlProblem(
-                    key_event.start_mark, "duplicate-key",
-                    f"the field '{key}' is given twice (first on line {first.line + self.first_line})",
-                    "keep one of the two and delete the other",
-                )
-            self.source.key_positions[(*path, key)] = Position(key_event.start_mark.line, key_event.start_mark.column)
-            result[key] = self._node((*path, key), depth + 1)
-        self.loader.get_event()
-        return result
+    def key(self, result: dict[str, Any], path: PathKey, value: str, tag: str, mark: Any, plain: bool) -> PathKey:
+        if tag == "tag:yaml.org,2002:merge" or (value == "<<" and plain):
+            raise _YamlProblem(mark, "yaml-merge-key", "YAML merge keys (<<) are not allowed", "write the fields out in full")
+        if value in result:
+            first = self.source.key_positions[(*path, value)]
+            raise _YamlProblem(mark, "duplicate-key",
+                               f"the field '{value}' is given twice (first on line {first[0] + self.first_line})",
+                               "keep one of the two and delete the other")
+        self.source.key_positions[(*path, value)] = (mark.line, mark.column)
+        return (*path, value)
 
-    def _scalar(self, event: yaml.ScalarEvent) -> Any:
-        tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    @staticmethod
+    def scalar(tag: str, value: str, mark: Any, style: str | None) -> Any:
+        if tag in TEXT_TAGS:
+            return value  # dates stay text too: the validator checks that they are real dates
+        node = yaml.ScalarNode(tag, value, mark, mark, style)
         kind = tag.rsplit(":", 1)[-1]
         try:
             if kind == "null":
@@ -268,6 +239,103 @@ class _EventReader:
             if kind == "float":
                 return _constructor.construct_yaml_float(node)
         except ValueError:
-            raise _YamlProblem(event.start_mark, "yaml-number", f"'{event.value[:40]}' is not a usable number") from None
-        # Dates stay text: the validator checks that they are real dates.
-        return event.value
+            raise _YamlProblem(mark, "yaml-number", f"'{value[:40]}' is not a usable number",
+                               "write the number with digits only, or put it in quotes if it is text") from None
+        return value
+
+
+class _NodeReader(_Builder):
+    # The hot path of the check: written for speed (type checks by identity, locals).
+    def node(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
+        mark = node.start_mark
+        if depth > MAX_NESTING:
+            self.enter(path, mark, depth)
+        self.source.value_positions[path] = (mark.line, mark.column)
+        kind = type(node)
+        tag = node.tag
+        if kind is yaml.ScalarNode:
+            if tag in TEXT_TAGS:
+                return node.value
+            self.check_tag(tag, mark, tag not in IMPLICIT_SCALAR_TAGS)
+            return self.scalar(tag, node.value, mark, node.style)
+        depth += 1
+        if kind is yaml.SequenceNode:
+            if tag != SEQ_TAG:
+                self.check_tag(tag, mark, True)
+            return [self.node(item, (*path, index), depth) for index, item in enumerate(node.value)]
+        if tag != MAP_TAG:
+            self.check_tag(tag, mark, True)
+        result: dict[str, Any] = {}
+        key_positions = self.source.key_positions
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode:
+                raise _YamlProblem(key_node.start_mark, "yaml-complex-key", "a field name must be plain text",
+                                   "write fields as 'name: value'")
+            key = key_node.value
+            if key in result or key == "<<" or key_node.tag != _CORE + "str":
+                self.key(result, path, key, key_node.tag, key_node.start_mark, key_node.style is None)
+            key_path = (*path, key)
+            key_mark = key_node.start_mark
+            key_positions[key_path] = (key_mark.line, key_mark.column)
+            result[key] = self.node(value_node, key_path, depth)
+        return result
+
+
+class _EventReader(_Builder):
+    """Builds plain data from parser events, so anchors and aliases are caught where they stand."""
+
+    def __init__(self, text: str, source: Source, first_line: int):
+        super().__init__(source, first_line)
+        self.loader = _Loader(text)
+
+    def document(self) -> Any:
+        loader = self.loader
+        try:
+            loader.get_event()  # stream start
+            if loader.check_event(yaml.StreamEndEvent):
+                return None
+            loader.get_event()  # document start
+            data = self._node((), 0)
+            loader.get_event()  # document end
+            if not loader.check_event(yaml.StreamEndEvent):
+                raise _YamlProblem(loader.peek_event().start_mark, "yaml-multiple-documents",
+                                   "the front matter holds more than one YAML document",
+                                   "remove the extra '---' or '...' line inside the front matter")
+            return data
+        finally:
+            loader.dispose()
+
+    def _checked_event(self) -> Any:
+        event = self.loader.get_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _YamlProblem(event.start_mark, "yaml-alias", f"YAML aliases (*{event.anchor}) are not allowed",
+                               "write the value out in full where it is needed")
+        if event.anchor is not None:
+            raise _YamlProblem(event.start_mark, "yaml-anchor", f"YAML anchors (&{event.anchor}) are not allowed",
+                               "remove the anchor and write values out in full")
+        self.check_tag(event.tag, event.start_mark, event.tag is not None)
+        return event
+
+    def _node(self, path: PathKey, depth: int) -> Any:
+        event = self._checked_event()
+        self.enter(path, event.start_mark, depth)
+        if isinstance(event, yaml.ScalarEvent):
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            return self.scalar(tag, event.value, event.start_mark, event.style)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items = []
+            while not self.loader.check_event(yaml.SequenceEndEvent):
+                items.append(self._node((*path, len(items)), depth + 1))
+            self.loader.get_event()
+            return items
+        result: dict[str, Any] = {}
+        while not self.loader.check_event(yaml.MappingEndEvent):
+            key_event = self._checked_event()
+            if not isinstance(key_event, yaml.ScalarEvent):
+                raise _YamlProblem(key_event.start_mark, "yaml-complex-key", "a field name must be plain text",
+                                   "write fields as 'name: value'")
+            tag = self.loader.resolve(yaml.ScalarNode, key_event.value, key_event.implicit)
+            key_path = self.key(result, path, key_event.value, tag, key_event.start_mark, key_event.implicit[0])
+            result[key_event.value] = self._node(key_path, depth + 1)
+        self.loader.get_event()
+        return result

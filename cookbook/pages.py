@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from .config import Project
+from .errors import CookbookError
 from .files import fresh_dir, sync_tree, write_if_changed
 from .markdown_render import read_mkdocs_config
 from .model import Cookbook
@@ -24,7 +25,7 @@ from .templating import make_environment
 PAGES_READY_ENV = "COOKBOOK_PAGES_READY"
 
 
-class SiteBuildError(Exception):
+class SiteBuildError(CookbookError):
     """The site engine failed; the message carries its output."""
 
 

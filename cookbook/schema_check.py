@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -72,6 +73,11 @@ def field_name(path: tuple[Any, ...]) -> str:
 
 
 class SchemaChecker:
+    """jsonschema is the reference and explains every error; a compiled copy of the same schema
+    (fastjsonschema, ~40× faster) answers the common question "is this file valid?" first.
+    The schema uses no keyword whose meaning differs between draft 7 and 2020-12, and a test
+    holds the two validators to the same verdict on arbitrary input."""
+
     def __init__(self, schema: dict[str, Any]):
         self.schema = schema
 
@@ -79,10 +85,21 @@ class SchemaChecker:
     def validator(self) -> Draft202012Validator:
         return Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
+    @cached_property
+    def fast_validator(self) -> Any:
+        return fastjsonschema.compile({**self.schema, "$schema": "http://json-schema.org/draft-07/schema#"})
+
+    def is_valid(self, data: Any) -> bool:
+        try:
+            self.fast_validator(data)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
     def check(self, source: Source, data: dict[str, Any], inherited: frozenset[PathKey] = frozenset()) -> None:
         """Report every schema violation of `data`, except those in paths another file reports."""
-        if self.validator.is_valid(data):
-            return  # the common case, and much faster than collecting errors
+        if self.is_valid(data):
+            return
         seen: set[tuple[Any, ...]] = set()
         for error in sorted(self.validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
             path = tuple(error.absolute_path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .body import BodyChecker, has_numbered_list, split_sections
+from .body import BodyChecker, code_free_lines, has_numbered_list, split_sections
 from .config import REQUIRED_SECTIONS, Language, Project
 from .load import PathKey, Source
 from .model import Case, Method, Metric, Range, Recipe, SourceRef
@@ -52,7 +52,8 @@ class RecipeValidator:
                                f"{key}: min {value['min']} is larger than max {value['max']}", "swap the two numbers")
 
     def _check_body(self, source: Source, language: Language) -> dict[str, str]:
-        preamble, sections = split_sections(source.body, source.body_line)
+        plain = code_free_lines(source.body)
+        preamble, sections = split_sections(source.body, plain, source.body_line)
         headings = ", ".join(f"'## {h}'" for h in language.sections.values())
         first_text = next(((n, text) for n, text in preamble if text.strip()), None)
         if first_text:
@@ -72,7 +73,7 @@ class RecipeValidator:
                 if not section.text.strip():
                     source.problem(section.line, 1, "empty-section", f"section '## {section.heading}' is empty",
                                    "write the section, or remove its heading if it is optional")
-                elif key == "steps" and not has_numbered_list(section.text):
+                elif key == "steps" and not has_numbered_list(section.plain_lines):
                     source.problem(section.line, 1, "steps-not-numbered", f"section '## {section.heading}' has no numbered list",
                                    "write the steps as '1. …', '2. …', one step per item")
         for key in REQUIRED_SECTIONS:
@@ -80,7 +81,7 @@ class RecipeValidator:
                 heading = language.sections[key]
                 source.problem(source.body_line, 1, "missing-section", f"the recipe has no '## {heading}' section",
                                f"add a section that starts with the line '## {heading}'")
-        BodyChecker(source.body, source.body_line, source.path.parent, source.problem).check()
+        BodyChecker(plain, source.body_line, source.path.parent, source.problem).check()
         return found
 
 

@@ -161,6 +161,8 @@ def parse_front_matter(source: Source, yaml_text: str, first_line: int) -> None:
                            "remove the extra '---' or '...' line inside the front matter")
             return
         reason = error.problem or error.context or "invalid YAML"
+        if error.context and error.context_mark and error.problem_mark and error.context_mark.line != error.problem_mark.line:
+            reason += f" ({error.context} that began on line {error.context_mark.line + first_line})"
         source.problem(
             line, column, "yaml-syntax", f"the front matter is not valid YAML: {reason}",
             "check indentation, and put quotes around text that contains ': ' or starts with a special character",
@@ -184,7 +186,7 @@ def parse_front_matter(source: Source, yaml_text: str, first_line: int) -> None:
 def read_yaml(text: str, source: Source, first_line: int) -> Any:
     """Plain data from YAML text. Files that may hold anchors or aliases are read event by
     event so that each is reported where it stands; the rest take the faster C composer."""
-    if "&" in text or "*" in text:
+    if "&" in text or "*" in text or _may_nest_deeply(text):
         return _EventReader(text, source, first_line).document()
     loader = _Loader(text)
     try:
@@ -192,6 +194,21 @@ def read_yaml(text: str, source: Source, first_line: int) -> Any:
     finally:
         loader.dispose()
     return None if node is None else _NodeReader(source, first_line).node(node, (), 0)
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """Could the YAML nest deeper than MAX_NESTING? The C composer recurses once per level and
+    would overflow the C stack on hostile input; the event reader stops at MAX_NESTING.
+
+    Each level needs an opening bracket, a '- ' or '? ' on the same line, or more indentation."""
+    bound = text.count("[") + text.count("{") + text.count("?")
+    if bound > MAX_NESTING:
+        return True
+    deepest = 0
+    for line in text.split("\n"):
+        stripped = line.lstrip(" ")
+        deepest = max(deepest, len(line) - len(stripped) + stripped.count("- "))
+    return bound + deepest + 1 > MAX_NESTING
 
 
 class _Builder:

@@ -26,7 +26,10 @@ def inherit(translation: Source, original: dict[str, Any] | None, original_name:
     inherited: set[PathKey] = set()
     if original is None:
         # The original is unreadable and reported as such: do not guess what it would have said.
-        return data, frozenset((key,) for key in NEUTRAL_FIELDS if key not in data)
+        unknown = {(key,) for key in NEUTRAL_FIELDS if key not in data}
+        metrics = data.get("metrics") if isinstance(data.get("metrics"), list) else []
+        unknown |= {("metrics", index, key) for index in range(len(metrics)) for key in NEUTRAL_METRIC_FIELDS}
+        return data, frozenset(unknown)
     for key in NEUTRAL_FIELDS:
         if key not in data:
             inherited.add((key,))

@@ -6,6 +6,7 @@ config file that INHERITs the hand-kept mkdocs.yml.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from .errors import CookbookError
 from .files import fresh_dir, sync_tree, write_if_changed
 from .markdown_render import read_mkdocs_config
 from .model import Cookbook
+from .schema_check import load_schema
 from .templating import make_environment
 
 # Set while `build.py` runs the engine, so the serve hook does not generate the pages twice.
@@ -128,3 +130,11 @@ def build_site(project: Project, cookbook: Cookbook, out_dir: Path) -> None:
         generate(project, cookbook, language.code)
         built = run_engine(project, language.code)
         shutil.copytree(built, out_dir if index == 0 else out_dir / language.code, dirs_exist_ok=True)
+    publish_schema(project, cookbook, out_dir / "schema" / "recipe.schema.json")
+
+
+def publish_schema(project: Project, cookbook: Cookbook, target: Path) -> None:
+    """The recipe schema as contributors' editors can use it: with the vocabularies filled in."""
+    schema = load_schema(project.schema_path, cookbook.taxonomy)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

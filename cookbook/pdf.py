@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,6 +17,15 @@ from .markdown_render import MarkdownRenderer
 from .model import Cookbook, Recipe
 from .pages import handout_name
 from .templating import make_environment
+
+
+REL_ATTRIBUTE = re.compile(r"""\srel\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+
+
+def without_rel(html: str) -> str:
+    """Drop rel attributes: rel="attachment" would make WeasyPrint embed the linked file.
+    The check refuses them already; this holds even if a recipe slipped past it."""
+    return REL_ATTRIBUTE.sub("", html)
 
 
 class PdfRenderer:
@@ -36,7 +46,7 @@ class PdfRenderer:
     def environment(self, lang: str):
         if lang not in self._environments:
             env = make_environment(self.print_dir, self.cookbook.taxonomy, self.project.language(lang))
-            env.filters["markdown"] = lambda text: Markup(self.markdown(text or ""))
+            env.filters["markdown"] = lambda text: Markup(without_rel(self.markdown(text or "")))
             self._environments[lang] = env
         return self._environments[lang]
 

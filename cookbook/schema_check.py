@@ -32,11 +32,11 @@ TYPE_HINTS = {
 }
 # Field names a contributor sees in messages, in the schema's own terms.
 VOCABULARY_NOUNS = {
-    "themes": "theme",
-    "stages": "stage",
-    "actors": "actor",
-    "difficulty": "difficulty",
-    "metric_levels": "metric level",
+    "themes": "themes",
+    "stages": "stages",
+    "actors": "actors",
+    "difficulty": "difficulty levels",
+    "metric_levels": "metric levels",
 }
 
 
@@ -140,8 +140,9 @@ class SchemaChecker:
             noun = VOCABULARY_NOUNS.get(schema["x-vocabulary"], schema["x-vocabulary"])
             terms = schema["enum"]
             suggestion = _did_you_mean(str(error.instance), terms)
-            hint = (f"{suggestion}; " if suggestion else "") + f"valid {noun} terms: {', '.join(terms)}"
-            yield value_pos.line, value_pos.column, "unknown-term", f"'{error.instance}' in {name} is not a {noun} of the taxonomy", hint
+            hint = (f"{suggestion} " if suggestion else "") + f"The {noun} are: {', '.join(terms)}"
+            yield (value_pos.line, value_pos.column, "unknown-term",
+                   f"'{error.instance}' in {name} is not one of the {noun} in recipes/taxonomy.yml", hint)
         elif kind == "enum":
             options = ", ".join(map(str, error.validator_value))
             yield value_pos.line, value_pos.column, "invalid-value", f"{name} cannot be '{error.instance}'", f"use one of: {options}"

@@ -96,3 +96,11 @@ def test_site_engine_failure_leaves_the_previous_site_untouched(project: Path, c
     assert code == 3
     assert "site engine failed" in err and "Traceback" not in err
     assert (project / "site" / "index.html").read_bytes() == index
+
+
+def test_the_schema_is_published_with_the_vocabularies(built_project: Path, cookbook):
+    import json
+
+    schema = json.loads((built_project / "site" / "schema" / "recipe.schema.json").read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["properties"]["theme"]["enum"] == cookbook.taxonomy.ids("themes")

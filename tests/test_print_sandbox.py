@@ -1,0 +1,68 @@
+"""WeasyPrint reads only the project's own files: nothing remote, nothing private, no attachments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.urls import URLFetchingError
+
+from cookbook.fetcher import ProjectFetcher
+from cookbook.pdf import without_rel
+
+
+@pytest.fixture
+def fetcher(tmp_path: Path) -> ProjectFetcher:
+    (tmp_path / "allowed").mkdir()
+    (tmp_path / "allowed" / "style.css").write_text("p { color: black }", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("private", encoding="utf-8")
+    (tmp_path / "allowed" / "link.css").symlink_to(tmp_path / "secret.txt")
+    return ProjectFetcher([tmp_path / "allowed"])
+
+
+def test_fetches_files_inside_the_allowed_folders(fetcher: ProjectFetcher, tmp_path: Path):
+    response = fetcher.fetch((tmp_path / "allowed" / "style.css").as_uri())
+    assert response is not None
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "http://127.0.0.1:9/image.png",
+    "https://example.org/font.woff2",
+    "data:text/plain;base64,cHJpdmF0ZQ==",
+    "ftp://example.org/x",
+])
+def test_refuses_everything_else(fetcher: ProjectFetcher, url: str):
+    with pytest.raises(URLFetchingError):
+        fetcher.fetch(url)
+
+
+def test_refuses_escapes_from_the_allowed_folders(fetcher: ProjectFetcher, tmp_path: Path):
+    with pytest.raises(URLFetchingError):
+        fetcher.fetch((tmp_path / "allowed" / ".." / "secret.txt").as_uri())
+    with pytest.raises(URLFetchingError):
+        fetcher.fetch((tmp_path / "allowed" / "link.css").as_uri())  # a link pointing outside
+
+
+def test_hostile_html_renders_without_what_it_asks_for(fetcher: ProjectFetcher, tmp_path: Path):
+    secret = tmp_path / "secret.txt"
+    html = f"""<html><head><link rel="attachment" href="{secret.as_uri()}"></head><body>
+      <p>Text</p>
+      <img src="{secret.as_uri()}" alt="">
+      <img src="http://127.0.0.1:9/x.png" alt="">
+      {without_rel(f'<a rel="attachment" href="{secret.as_uri()}">file</a>')}
+      <a rel="attachment" href="{secret.as_uri()}">file</a>
+    </body></html>"""
+    target = tmp_path / "out.pdf"
+    HTML(string=html, base_url=(tmp_path / "allowed").as_uri() + "/", url_fetcher=fetcher).write_pdf(target)
+    reader = PdfReader(target)
+    assert "Text" in reader.pages[0].extract_text()
+    assert not reader.attachments
+    assert b"private" not in target.read_bytes()
+
+
+def test_without_rel_strips_every_spelling():
+    for tag in ['<a rel="attachment" href="x">', "<a REL='attachment' href=x>", "<a rel=attachment href=x>"]:
+        assert "rel" not in without_rel(tag).lower()

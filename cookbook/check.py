@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .config import Project
+from .content import Content, load_content
 from .diagnostics import Diagnostic, display_path
 from .load import Source, read_source
 from .model import Cookbook, Recipe
@@ -68,21 +69,24 @@ def check_project(project: Project, paths: Iterable[Path] = (), today: date | No
     except TaxonomyError as error:
         problem = Diagnostic(display_path(project.taxonomy_path, project.root), error.line, 1, "taxonomy", error.message, error.hint)
         return CheckResult(None, (problem,), 0, 0)
+    content, content_sources = load_content(project, taxonomy)
     validator = RecipeValidator(project, taxonomy, today)
     validator.schema.fast_validator  # compile once, before any worker is forked
     folders, recipes = _check_folders(project, validator, _recipe_folders(project), languages)
-    all_sources = [s for folder in folders for s in folder.sources.values()]
-    by_key = {(s.recipe_id, s.lang): s for s in all_sources}
+    recipe_sources = [s for folder in folders for s in folder.sources.values()]
+    by_key = {(s.recipe_id, s.lang): s for s in recipe_sources}
     check_links(recipes, by_key)
     warn_translations(folders, recipes, languages)
     warn_outdated(recipes, by_key, today)
     warn_similar_tags(recipes, by_key)
 
+    all_sources = recipe_sources + content_sources
     reported = [s for s in all_sources if _in_scope(s.path, scope)]
     diagnostics = tuple(sorted(d for s in reported for d in s.problems))
     clean = not any(d.severity == "error" for s in all_sources for d in s.problems)
-    cookbook = assemble(taxonomy, languages, recipes) if clean else None
-    return CheckResult(cookbook, diagnostics, len(reported), len({s.recipe_id for s in reported}))
+    cookbook = assemble(taxonomy, languages, recipes, content) if clean else None
+    recipe_count = len({s.recipe_id for s in recipe_sources if _in_scope(s.path, scope)})
+    return CheckResult(cookbook, diagnostics, len(reported), recipe_count)
 
 
 def _scope(project: Project, paths: Iterable[Path]) -> list[Path]:
@@ -274,10 +278,10 @@ def one_edit_apart(a: str, b: str) -> bool:
     return a[i + (len(a) == len(b)):] == b[i + 1:]
 
 
-def assemble(taxonomy: Taxonomy, languages: tuple[str, ...], recipes: list[Recipe]) -> Cookbook:
+def assemble(taxonomy: Taxonomy, languages: tuple[str, ...], recipes: list[Recipe], content: Content) -> Cookbook:
     theme_order = {theme: i for i, theme in enumerate(taxonomy.ids("themes"))}
     ordered = sorted(recipes, key=lambda r: (theme_order[r.theme], r.title.casefold(), r.id))
     per_language: dict[str, list[Recipe]] = defaultdict(list)
     for recipe in ordered:
         per_language[recipe.lang].append(recipe)
-    return Cookbook(taxonomy, languages, {lang: tuple(per_language[lang]) for lang in languages})
+    return Cookbook(taxonomy, languages, {lang: tuple(per_language[lang]) for lang in languages}, content)

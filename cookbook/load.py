@@ -99,19 +99,29 @@ class _YamlProblem(Exception):
 def read_source(path: Path, display: str, recipe_id: str, lang: str) -> Source:
     """Read and split one recipe file. Problems are collected on the Source, never raised."""
     source = Source(path=path, display=display, recipe_id=recipe_id, lang=lang)
+    text = read_text(source)
+    if text is not None:
+        split_front_matter(source, text)
+    return source
+
+
+def read_text(source: Source) -> str | None:
+    """The file's text with line ends normalised, or None after recording why it cannot be read."""
+    path = source.path
     try:
         size = path.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            raw = path.read_bytes()
     except OSError as error:
         source.problem(1, 1, "unreadable", f"cannot read the file: {error.strerror}")
-        return source
+        return None
     if size > MAX_FILE_BYTES:
         source.problem(
             1, 1, "file-too-large",
             f"the file is {size // 1024} KiB; a recipe may be at most {MAX_FILE_BYTES // 1024} KiB",
             "move long material to a linked document and keep the recipe to its essentials",
         )
-        return source
-    raw = path.read_bytes()
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -121,9 +131,8 @@ def read_source(path: Path, display: str, recipe_id: str, lang: str) -> Source:
             line, column, "encoding", "the file is not UTF-8 text",
             "save the file as UTF-8 in your editor (\"Save with encoding\" → UTF-8)",
         )
-        return source
-    split_front_matter(source, text.replace("\r\n", "\n").replace("\r", "\n"))
-    return source
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_front_matter(source: Source, text: str) -> None:

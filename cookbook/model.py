@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .content import Content
 from .taxonomy import Taxonomy
 
 
@@ -90,6 +91,7 @@ class Cookbook:
     languages: tuple[str, ...]
     # Recipes per language, in a stable order (theme order, then title).
     recipes: dict[str, tuple[Recipe, ...]]
+    content: Content = field(default_factory=lambda: Content({}, {}))
 
     def recipes_in(self, lang: str, include_drafts: bool = False) -> tuple[Recipe, ...]:
         return tuple(r for r in self.recipes.get(lang, ()) if include_drafts or r.published)

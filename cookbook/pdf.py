@@ -47,6 +47,7 @@ class PdfRenderer:
         if lang not in self._environments:
             env = make_environment(self.print_dir, self.cookbook.taxonomy, self.project.language(lang))
             env.filters["markdown"] = lambda text: Markup(without_rel(self.markdown(text or "")))
+            env.globals["content"] = self.cookbook.content
             self._environments[lang] = env
         return self._environments[lang]
 

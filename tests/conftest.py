@@ -11,7 +11,7 @@ from cookbook.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("cookbook.yml", "mkdocs.yml")
-PROJECT_DIRS = ("recipes", "templates")
+PROJECT_DIRS = ("recipes", "templates", "content")
 
 
 def copy_project(target: Path) -> Path:

@@ -1,0 +1,111 @@
+"""The texts around the recipes: pages (home, about, workshop) and theme introductions.
+
+content/<name>.<lang>.md          a page, with a front matter that holds its title
+content/themes/<theme>.<lang>.md  the introduction of a theme (chapter), Markdown only
+
+They are contributor-edited like recipes, so their Markdown gets the same safety checks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .body import BodyChecker, code_free_lines
+from .config import Project
+from .diagnostics import display_path
+from .load import Source, read_source, read_text
+from .taxonomy import Taxonomy
+
+PAGE_NAME = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]{2,3})\.md$")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    lang: str
+    title: str
+    body: str  # Markdown
+
+
+@dataclass(frozen=True)
+class Content:
+    pages: dict[str, dict[str, Page]]  # lang -> name -> page
+    theme_intros: dict[str, dict[str, str]]  # lang -> theme -> Markdown
+
+    def page(self, lang: str, name: str) -> Page | None:
+        return self.pages.get(lang, {}).get(name)
+
+    def intro(self, lang: str, theme: str) -> str:
+        return self.theme_intros.get(lang, {}).get(theme, "")
+
+
+def content_dir(project: Project) -> Path:
+    return project.root / "content"
+
+
+def load_content(project: Project, taxonomy: Taxonomy) -> tuple[Content, list[Source]]:
+    """Every page and theme introduction, and their sources with any problems found."""
+    languages = [lang.code for lang in project.languages]
+    folder = content_dir(project)
+    sources: list[Source] = []
+    pages: dict[str, dict[str, Page]] = {lang: {} for lang in languages}
+    intros: dict[str, dict[str, str]] = {lang: {} for lang in languages}
+
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        match = PAGE_NAME.match(path.name)
+        source = read_source(path, display_path(path, project.root), path.stem, match.group(2) if match else "")
+        sources.append(source)
+        if not match or match.group(2) not in languages:
+            source.problem(1, 1, "bad-page-name", f"'{path.name}' is not named <page>.<language>.md",
+                           f"name the file like about.{languages[0]}.md; the languages are {', '.join(languages)}")
+        elif source.data is not None:
+            page = _page(source, match.group(1))
+            if page and not source.problems:
+                pages[page.lang][page.name] = page
+
+    themes = taxonomy.ids("themes")
+    theme_folder = folder / "themes"
+    for path in sorted(theme_folder.glob("*.md")) if theme_folder.is_dir() else ():
+        match = PAGE_NAME.match(path.name)
+        source = Source(path=path, display=display_path(path, project.root), recipe_id=path.stem, lang="")
+        sources.append(source)
+        if not match or match.group(2) not in languages or match.group(1) not in themes:
+            source.problem(1, 1, "unknown-theme", f"'{path.name}' does not name a theme and a language",
+                           f"name it <theme>.<language>.md; the themes are {', '.join(themes)}")
+            continue
+        text = read_text(source)
+        if text is not None:
+            source.body = text
+            _check_markdown(source)
+            if not source.problems:
+                intros[match.group(2)][match.group(1)] = text.strip()
+
+    for lang in languages:
+        for theme in themes:
+            if theme not in intros[lang]:
+                path = theme_folder / f"{theme}.{lang}.md"
+                shown = display_path(path, project.root)
+                missing = Source(path=path, display=shown, recipe_id=theme, lang=lang)
+                missing.warn(1, 1, "missing-theme-intro", f"the theme '{theme}' has no introduction in '{lang}'",
+                             f"write {shown}: two short paragraphs that open the chapter")
+                sources.append(missing)
+    return Content(pages, intros), sources
+
+
+def _page(source: Source, name: str) -> Page | None:
+    data = source.data or {}
+    title = data.get("title")
+    for key in sorted(set(data) - {"title"}):
+        pos = source.position((key,))
+        source.problem(pos.line, pos.column, "unknown-field", f"unknown field '{key}' in a page",
+                       "a page's front matter holds only its title")
+    if not isinstance(title, str) or not title.strip():
+        source.problem(1, 1, "missing-field", "the page has no title", "add a line 'title: …' to the front matter")
+    _check_markdown(source)
+    return Page(name, source.lang, title.strip(), source.body.strip()) if isinstance(title, str) and title.strip() else None
+
+
+def _check_markdown(source: Source) -> None:
+    BodyChecker(code_free_lines(source.body), source.body_line, source.path.parent, source.problem).check()

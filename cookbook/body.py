@@ -107,6 +107,7 @@ class BodyChecker:
         self.first_line = first_line
         self.folder = folder
         self.report = report
+        self.images: list[str] = []  # valid image paths, relative to the folder, in order of use
 
     def check(self) -> None:
         definitions = self._reference_definitions()
@@ -190,13 +191,16 @@ class BodyChecker:
                         "save the image as PNG or JPEG")
             return
         path = self.folder.joinpath(*relative.parts)
-        if path.is_symlink() or not path.is_file():
+        inside = path.resolve().is_relative_to(self.folder.resolve())
+        if path.is_symlink() or not path.is_file() or not inside:
             self.report(line, column, "missing-image", f"the image file '{relative}' does not exist in {self.folder.name}/",
                         "add the file to the recipe's folder, or correct its name (names are case-sensitive)")
         elif path.stat().st_size > MAX_IMAGE_BYTES:
             size = path.stat().st_size / (1024 * 1024)
             self.report(line, column, "image-too-large", f"the image '{relative}' is {size:.1f} MB; at most 2 MB",
                         "resize it to at most 2000 pixels wide or save it as JPEG")
+        elif relative.as_posix() not in self.images:
+            self.images.append(relative.as_posix())
 
     def _check_attr_list(self, content: str, line: int, column: int) -> None:
         for match in ATTR_PAIR.finditer(content):

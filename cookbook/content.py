@@ -27,12 +27,14 @@ class Page:
     lang: str
     title: str
     body: str  # Markdown
+    images: tuple[str, ...] = ()  # relative to content/
 
 
 @dataclass(frozen=True)
 class Content:
     pages: dict[str, dict[str, Page]]  # lang -> name -> page
     theme_intros: dict[str, dict[str, str]]  # lang -> theme -> Markdown
+    intro_images: tuple[str, ...] = ()  # relative to content/themes/
 
     def page(self, lang: str, name: str) -> Page | None:
         return self.pages.get(lang, {}).get(name)
@@ -52,6 +54,7 @@ def load_content(project: Project, taxonomy: Taxonomy) -> tuple[Content, list[So
     sources: list[Source] = []
     pages: dict[str, dict[str, Page]] = {lang: {} for lang in languages}
     intros: dict[str, dict[str, str]] = {lang: {} for lang in languages}
+    intro_images: list[str] = []
 
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
         match = PAGE_NAME.match(path.name)
@@ -78,7 +81,7 @@ def load_content(project: Project, taxonomy: Taxonomy) -> tuple[Content, list[So
         text = read_text(source)
         if text is not None:
             source.body = text
-            _check_markdown(source)
+            intro_images.extend(i for i in _check_markdown(source) if i not in intro_images)
             if not source.problems:
                 intros[match.group(2)][match.group(1)] = text.strip()
 
@@ -91,7 +94,7 @@ def load_content(project: Project, taxonomy: Taxonomy) -> tuple[Content, list[So
                 missing.warn(1, 1, "missing-theme-intro", f"the theme '{theme}' has no introduction in '{lang}'",
                              f"write {shown}: two short paragraphs that open the chapter")
                 sources.append(missing)
-    return Content(pages, intros), sources
+    return Content(pages, intros, tuple(intro_images)), sources
 
 
 def _page(source: Source, name: str) -> Page | None:
@@ -103,9 +106,14 @@ def _page(source: Source, name: str) -> Page | None:
                        "a page's front matter holds only its title")
     if not isinstance(title, str) or not title.strip():
         source.problem(1, 1, "missing-field", "the page has no title", "add a line 'title: …' to the front matter")
-    _check_markdown(source)
-    return Page(name, source.lang, title.strip(), source.body.strip()) if isinstance(title, str) and title.strip() else None
+    images = _check_markdown(source)
+    if not isinstance(title, str) or not title.strip():
+        return None
+    return Page(name, source.lang, title.strip(), source.body.strip(), images)
 
 
-def _check_markdown(source: Source) -> None:
-    BodyChecker(code_free_lines(source.body), source.body_line, source.path.parent, source.problem).check()
+def _check_markdown(source: Source) -> tuple[str, ...]:
+    """The Markdown safety checks of recipes; returns the images it uses."""
+    checker = BodyChecker(code_free_lines(source.body), source.body_line, source.path.parent, source.problem)
+    checker.check()
+    return tuple(checker.images)

@@ -77,6 +77,8 @@ class Recipe:
     cases: tuple[Case, ...] = ()
     authors: tuple[str, ...] = ()
     status: str = "published"
+    # File names of the images the body uses, inside the recipe's folder.
+    images: tuple[str, ...] = ()
     # Markdown of the body sections, by key (why, steps, tips, pitfalls).
     sections: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 

@@ -56,17 +56,25 @@ def render_pages(project: Project, cookbook: Cookbook, lang: str, include_drafts
     for theme, chapter in chapters:
         files[f"themes/{theme}.md"] = theme_template.render(theme=theme, recipes=chapter)
     page_template = env.get_template("page.md.j2")
+    content_folder = project.root / "content"
     for name, page in cookbook.content.pages.get(lang, {}).items():
         if name != "home":
             files[f"{name}.md"] = page_template.render(page=page)
+        for image in page.images:
+            files[image] = (content_folder / image).read_bytes()
+    for image in cookbook.content.intro_images:
+        files[f"themes/{image}"] = (content_folder / "themes" / image).read_bytes()
     recipe_template = env.get_template("recipe.md.j2")
     # PDFs live once, at the site root's downloads/, outside every edition's docs: link them as
     # plain HTML relative to the page (the engine checks only Markdown links, against docs/).
     site_root = "../../" if lang == project.source_language.code else "../../../"
     for recipe in recipes:
-        files[f"recipes/{recipe.id}.md"] = recipe_template.render(
+        # A folder per recipe, so that its images sit beside it as they do under recipes/.
+        files[f"recipes/{recipe.id}/index.md"] = recipe_template.render(
             recipe=recipe, pdf=f"{site_root}downloads/{handout_name(recipe.id, lang)}"
         )
+        for image in recipe.images:
+            files[f"recipes/{recipe.id}/{image}"] = (project.recipes_dir / recipe.id / image).read_bytes()
     assets = project.templates_dir / "site" / "assets"
     for path in sorted(assets.rglob("*")) if assets.is_dir() else ():
         if path.is_file():

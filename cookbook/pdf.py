@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .pages import handout_name
 from .templating import make_environment
 
 
+IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")(?![a-z][a-z0-9+.-]*:)([^"]+)(")')
 REL_ATTRIBUTE = re.compile(r"""\srel\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 
 
@@ -35,7 +37,7 @@ class PdfRenderer:
         self.project = project
         self.cookbook = cookbook
         self.print_dir = project.templates_dir / "print"
-        self.fetcher = ProjectFetcher([self.print_dir, project.recipes_dir])
+        self.fetcher = ProjectFetcher([self.print_dir, project.recipes_dir, project.root / "content"])
         self.fonts = FontConfiguration()
         self.cache: dict = {}
         self.markdown = MarkdownRenderer(project.mkdocs_config_path)
@@ -46,10 +48,18 @@ class PdfRenderer:
     def environment(self, lang: str):
         if lang not in self._environments:
             env = make_environment(self.print_dir, self.cookbook.taxonomy, self.project.language(lang))
-            env.filters["markdown"] = lambda text: Markup(without_rel(self.markdown(text or "")))
+            env.filters["markdown"] = self.markdown_html
             env.globals["content"] = self.cookbook.content
             self._environments[lang] = env
         return self._environments[lang]
+
+    def markdown_html(self, text: str | None, folder: str | None = None) -> Markup:
+        """Markdown as HTML for print; relative images resolved against `folder` (from the project root)."""
+        html = without_rel(self.markdown(text or ""))
+        if folder:
+            base = self.project.root / folder
+            html = IMG_SRC.sub(lambda m: m.group(1) + (base / unquote(m.group(2))).as_uri() + m.group(3), html)
+        return Markup(html)
 
     def render(self, template: str, lang: str, target: Path, **context: object) -> Path:
         recipes = context.get("recipes") or [context.get("recipe")]

@@ -27,10 +27,10 @@ class RecipeValidator:
         """
         self.schema.check(source, data, inherited)
         self._check_values(source, data)
-        sections = self._check_body(source, self.project.language(source.lang))
+        sections, images = self._check_body(source, self.project.language(source.lang))
         if any(p.severity == "error" for p in source.problems):
             return None
-        return build_recipe(source, data, sections)
+        return build_recipe(source, data, sections, images)
 
     def _check_values(self, source: Source, data: dict[str, Any]) -> None:
         updated = data.get("updated")
@@ -51,7 +51,7 @@ class RecipeValidator:
                 source.problem(pos.line, pos.column, "min-above-max",
                                f"{key}: min {value['min']} is larger than max {value['max']}", "swap the two numbers")
 
-    def _check_body(self, source: Source, language: Language) -> dict[str, str]:
+    def _check_body(self, source: Source, language: Language) -> tuple[dict[str, str], tuple[str, ...]]:
         plain = code_free_lines(source.body)
         preamble, sections = split_sections(source.body, plain, source.body_line)
         headings = ", ".join(f"'## {h}'" for h in language.sections.values())
@@ -81,11 +81,12 @@ class RecipeValidator:
                 heading = language.sections[key]
                 source.problem(source.body_line, 1, "missing-section", f"the recipe has no '## {heading}' section",
                                f"add a section that starts with the line '## {heading}'")
-        BodyChecker(plain, source.body_line, source.path.parent, source.problem).check()
-        return found
+        body = BodyChecker(plain, source.body_line, source.path.parent, source.problem)
+        body.check()
+        return found, tuple(body.images)
 
 
-def build_recipe(source: Source, data: dict[str, Any], sections: dict[str, str]) -> Recipe:
+def build_recipe(source: Source, data: dict[str, Any], sections: dict[str, str], images: tuple[str, ...] = ()) -> Recipe:
     def texts(key: str) -> tuple[str, ...]:
         return tuple(str(v).strip() for v in data.get(key) or ())
 
@@ -130,4 +131,5 @@ def build_recipe(source: Source, data: dict[str, Any], sections: dict[str, str])
         authors=texts("authors"),
         status=data.get("status", "published"),
         sections=sections,
+        images=images,
     )

@@ -104,3 +104,31 @@ def test_the_schema_is_published_with_the_vocabularies(built_project: Path, cook
     schema = json.loads((built_project / "site" / "schema" / "recipe.schema.json").read_text(encoding="utf-8"))
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["properties"]["theme"]["enum"] == cookbook.taxonomy.ids("themes")
+
+
+def tiny_png() -> bytes:
+    """A valid 2×2 PNG, made here so the test needs no image file."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\0" + b"\x1d\x4f\x6e" * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_recipe_images_reach_the_site_and_the_pdf(project: Path, cli):
+    folder = project / "recipes" / "sidosryhmaanalyysi"
+    (folder / "kartta.png").write_bytes(tiny_png())
+    recipe = folder / "fi.md"
+    recipe.write_text(recipe.read_text(encoding="utf-8").replace(
+        "## Vaiheet", "![Sidosryhmäkartta seinällä](kartta.png)\n\n## Vaiheet"), encoding="utf-8")
+    code, out, err = cli("--project", str(project))
+    assert code == 0, out + err
+    page = project / "site" / "recipes" / "sidosryhmaanalyysi"
+    assert (page / "kartta.png").read_bytes() == tiny_png()
+    assert 'alt="Sidosryhmäkartta seinällä"' in (page / "index.html").read_text(encoding="utf-8")
+    handout = PdfReader(project / "site" / "downloads" / "sidosryhmaanalyysi-fi.pdf")
+    assert any("/XObject" in p["/Resources"] and p["/Resources"]["/XObject"] for p in handout.pages)

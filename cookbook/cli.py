@@ -50,7 +50,7 @@ def checked_cookbook(project: Project, strict: bool = False) -> Cookbook:
 
 
 def build_all(project: Project) -> None:
-    from .pages import build_site
+    from .site_engine import build_site
     from .pdf import build_pdfs
 
     cookbook = checked_cookbook(project)
@@ -62,7 +62,7 @@ def build_all(project: Project) -> None:
 
 
 def build_site_only(project: Project) -> None:
-    from .pages import build_site
+    from .site_engine import build_site
 
     cookbook = checked_cookbook(project)
     staging = fresh_dir(project.build_dir / "staging" / "site")
@@ -85,7 +85,7 @@ def build_pdf_only(project: Project) -> None:
 
 
 def serve(project: Project, lang: str | None, address: str) -> int:
-    from .pages import PAGES_READY_ENV, engine_command, engine_environment, generate
+    from .site_engine import PAGES_READY_ENV, engine_command, engine_environment, generate
 
     result = check_project(project)
     if result.cookbook is None:

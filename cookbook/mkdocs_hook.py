@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cookbook.config import find_project
-from cookbook.pages import PAGES_READY_ENV, generate
+from cookbook.site_engine import PAGES_READY_ENV, generate
 from cookbook.check import check_project
 
 

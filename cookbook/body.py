@@ -24,6 +24,8 @@ REFERENCE_USE = re.compile(r"(!?)\[([^\]\n]*)\]\[([^\]\n]*)\]")
 REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[([^\]\n]+)\]:[ \t]*(<[^>\n]*>|\S+)")
 ATTR_LIST = re.compile(r"\{:?[ \t]*((?:[#.][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]*))(?:[ \t]+(?:[#.][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]*)))*)[ \t]*\}")
 ATTR_PAIR = re.compile(r"([\w-]+)=")
+# Inline Markdown reduced to its text: [text](url) → text, **b**/*i*/`c` → b/i/c.
+MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|\*\*([^*]*)\*\*|\*([^*]*)\*|`([^`]*)`")
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 ALLOWED_TAGS = frozenset(
@@ -93,6 +95,22 @@ def split_sections(body: str, plain: list[str], first_line: int) -> tuple[list[t
         sections.append(Section(heading.group(2), first_line + start, "\n".join(lines[start + 1:end]).strip("\n"),
                                 tuple(plain[start + 1:end])))
     return preamble, sections
+
+
+def numbered_items(text: str) -> list[str]:
+    """The items of the first numbered list in Markdown text, as plain one-line strings."""
+    items: list[str] = []
+    in_list = False
+    for line in code_free_lines(text):
+        start = NUMBERED_ITEM.match(line)
+        if start:
+            in_list = True
+            items.append(re.sub(r"^[ \t]{0,3}\d{1,3}[.)][ \t]+", "", line).strip())
+        elif in_list and line.strip() and line[:1] in " \t":
+            items[-1] += " " + line.strip()
+        elif in_list and line.strip():
+            break
+    return [MARKUP.sub(lambda m: next(g for g in m.groups() if g is not None), item) for item in items]
 
 
 def has_numbered_list(plain_lines: tuple[str, ...]) -> bool:

@@ -1,53 +1,188 @@
-"""The site's pages: the cookbook model → plain Markdown pages through templates/site/."""
+"""The site's pages: the cookbook model → plain Markdown pages through templates/site/.
+
+Every list and link is generated from the model; nothing about recipes is kept by hand.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .body import numbered_items
 from .config import Project
-from .model import Cookbook
+from .model import Cookbook, Recipe
 from .templating import make_environment
 
 RECENT_COUNT = 5
+DURATION_DAYS = {"hours": 1 / 8, "days": 1, "weeks": 7, "months": 30}
+ISO_DURATION = {"hours": "PT{}H", "days": "P{}D", "weeks": "P{}W", "months": "P{}M"}
+
+
 def docs_dir(project: Project, lang: str) -> Path:
     return project.build_dir / "docs" / lang
 
 
-def render_pages(project: Project, cookbook: Cookbook, lang: str, include_drafts: bool = False) -> dict[str, str | bytes]:
-    """Every page and asset of one language edition, as relative path -> content."""
-    language = project.language(lang)
-    env = make_environment(project.templates_dir / "site", cookbook.taxonomy, language)
-    env.globals["content"] = cookbook.content
-    recipes = cookbook.recipes_in(lang, include_drafts)
-    chapters = cookbook.by_theme(lang, include_drafts)
-    recent = sorted(recipes, key=lambda r: (r.updated, r.id), reverse=True)[:RECENT_COUNT]
-    files: dict[str, str | bytes] = {
-        "index.md": env.get_template("index.md.j2").render(chapters=chapters, recent=recent),
+def handout_name(recipe_id: str, lang: str) -> str:
+    return f"{recipe_id}-{lang}.pdf"
+
+
+def page_url(path: str) -> str:
+    """The URL of a generated page relative to its edition's root (directory URLs)."""
+    if path == "index.md":
+        return ""
+    stem = path[: -len("index.md")] if path.endswith("/index.md") else path[: -len(".md")] + "/"
+    return stem
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language edition: which pages it has and how to link between editions."""
+
+    project: Project
+    cookbook: Cookbook
+    lang: str
+    include_drafts: bool = False
+
+    @cached_property
+    def recipes(self) -> tuple[Recipe, ...]:
+        return self.cookbook.recipes_in(self.lang, self.include_drafts)
+
+    @cached_property
+    def chapters(self) -> list[tuple[str, list[Recipe]]]:
+        return self.cookbook.by_theme(self.lang, self.include_drafts)
+
+    @cached_property
+    def page_paths(self) -> set[str]:
+        """The paths of the pages this edition has (Markdown files under docs/<lang>/)."""
+        paths = {"index.md", "finder.md", "metrics.md", "methods.md", "materials.md", "tags.md"}
+        paths |= {f"themes/{theme}.md" for theme, _ in self.chapters}
+        paths |= {f"{kind}/{term}.md" for kind, term, _ in self.browse_lists()}
+        paths |= {f"recipes/{recipe.id}/index.md" for recipe in self.recipes}
+        paths |= {f"{name}.md" for name in self.cookbook.content.pages.get(self.lang, {}) if name != "home"}
+        return paths
+
+    def browse_lists(self) -> list[tuple[str, str, list[Recipe]]]:
+        """(stages|actors, term, recipes) for every stage and actor that has recipes."""
+        found = []
+        for kind in ("stages", "actors"):
+            for term in self.cookbook.taxonomy.ids(kind):
+                recipes = [r for r in self.recipes if term in getattr(r, kind)]
+                if recipes:
+                    found.append((kind, term, recipes))
+        return found
+
+    def root_from(self, other: "Edition") -> str:
+        """The path from `other`'s root to this edition's root."""
+        source = self.project.source_language.code
+        up = "" if other.lang == source else "../"
+        return up + ("" if self.lang == source else f"{self.lang}/")
+
+    def link_for(self, path: str, recipe: Recipe | None = None) -> str:
+        """This edition's page for `path`: the same page, else the recipe's theme, else home."""
+        if path in self.page_paths:
+            return page_url(path)
+        if recipe is not None and f"themes/{recipe.theme}.md" in self.page_paths:
+            return page_url(f"themes/{recipe.theme}.md")
+        return ""
+
+
+def alternates(editions: list[Edition], current: Edition, path: str, recipe: Recipe | None = None) -> dict[str, str]:
+    """For the language switch: each edition's counterpart of this page, relative to this edition's root."""
+    return {edition.lang: edition.root_from(current) + edition.link_for(path, recipe) for edition in editions}
+
+
+def duration_days(recipe: Recipe) -> tuple[float, float] | None:
+    if recipe.duration is None:
+        return None
+    factor = DURATION_DAYS[recipe.duration.unit]
+    return recipe.duration.min * factor, recipe.duration.max * factor
+
+
+def finder_data(edition: Edition) -> list[dict[str, Any]]:
+    """What the recipe finder filters on, one entry per published recipe (written as finder.json)."""
+    data = []
+    for recipe in edition.recipes:
+        days = duration_days(recipe)
+        data.append({
+            "id": recipe.id, "title": recipe.title, "url": page_url(f"recipes/{recipe.id}/index.md"),
+            "theme": recipe.theme, "stages": list(recipe.stages), "actors": list(recipe.actors),
+            "difficulty": recipe.difficulty, "duration_days": list(days) if days else None,
+        })
+    return data
+
+
+def how_to(recipe: Recipe, url: str) -> str:
+    """schema.org HowTo JSON-LD, safe inside a <script> element."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "HowTo", "name": recipe.title, "description": recipe.summary,
+        "inLanguage": recipe.lang, "dateModified": recipe.updated.isoformat(),
+        "step": [{"@type": "HowToStep", "position": i, "text": text}
+                 for i, text in enumerate(numbered_items(recipe.sections.get("steps", "")), start=1)],
     }
-    theme_template = env.get_template("theme.md.j2")
-    for theme, chapter in chapters:
-        files[f"themes/{theme}.md"] = theme_template.render(theme=theme, recipes=chapter)
-    page_template = env.get_template("page.md.j2")
+    if recipe.duration:
+        data["totalTime"] = ISO_DURATION[recipe.duration.unit].format(recipe.duration.max)
+    if recipe.ingredients:
+        data["supply"] = [{"@type": "HowToSupply", "name": item} for item in recipe.ingredients]
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # No "</script>" or "<!--" can end the element early: escape every '<'.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render_pages(
+    project: Project, cookbook: Cookbook, lang: str, include_drafts: bool = False
+) -> dict[str, str | bytes]:
+    """Every page and asset of one language edition, as relative path -> content."""
+    editions = [Edition(project, cookbook, language.code, include_drafts) for language in project.languages]
+    edition = next(e for e in editions if e.lang == lang)
+    env = make_environment(project.templates_dir / "site", cookbook.taxonomy, project.language(lang))
+    env.globals.update(
+        content=cookbook.content, edition=edition,
+        repository=project.settings.get("repository", {}),
+        languages={language.code: language.strings["name"] for language in project.languages},
+        book_names={language.code: language.strings["pdf"]["book"] for language in project.languages},
+    )
+    files: dict[str, str | bytes] = {}
+
+    source_lang = project.source_language.code
+
+    def page(path: str, template: str, recipe: Recipe | None = None, **context: Any) -> None:
+        depth = path.count("/") + (0 if path.endswith("index.md") else 1)
+        files[path] = env.get_template(template).render(
+            # Page-relative: the engine's url filter cannot resolve links above an edition's root.
+            alternate={code: ("../" * depth + link) or "./" for code, link in alternates(editions, edition, path, recipe).items()},
+            # Relative links in raw HTML: to this edition's root, and to the site's root where
+            # the PDFs and data files live once for all editions.
+            to_root="../" * depth, to_site_root="../" * depth + ("" if lang == source_lang else "../"),
+            recipe=recipe, **context,
+        )
+
+    recent = sorted(edition.recipes, key=lambda r: (r.updated, r.id), reverse=True)[:RECENT_COUNT]
+    page("index.md", "index.md.j2", chapters=edition.chapters, recent=recent)
+    for theme, chapter in edition.chapters:
+        page(f"themes/{theme}.md", "theme.md.j2", theme=theme, recipes=chapter)
+    for kind, term, recipes in edition.browse_lists():
+        page(f"{kind}/{term}.md", "browse.md.j2", kind=kind, term=term, recipes=recipes)
+    page("metrics.md", "metrics.md.j2", recipes=edition.recipes)
+    page("methods.md", "methods.md.j2", recipes=edition.recipes)
+    page("finder.md", "finder.md.j2", recipes=edition.recipes)
+    page("materials.md", "materials.md.j2", recipes=edition.recipes, handout=lambda r: handout_name(r.id, lang))
+    page("tags.md", "tags.md.j2")
+    files["finder.json"] = json.dumps(finder_data(edition), ensure_ascii=False, indent=1) + "\n"
+
     content_folder = project.root / "content"
-    for name, page in cookbook.content.pages.get(lang, {}).items():
+    for name, content_page in cookbook.content.pages.get(lang, {}).items():
         if name != "home":
-            files[f"{name}.md"] = page_template.render(page=page)
-        for image in page.images:
+            page(f"{name}.md", "page.md.j2", page=content_page)
+        for image in content_page.images:
             files[image] = (content_folder / image).read_bytes()
     for image in cookbook.content.intro_images:
         files[f"themes/{image}"] = (content_folder / "themes" / image).read_bytes()
-    recipe_template = env.get_template("recipe.md.j2")
-    # PDFs live once, at the site root's downloads/, outside every edition's docs: link them as
-    # plain HTML relative to the page (the engine checks only Markdown links, against docs/).
-    site_root = "../../" if lang == project.source_language.code else "../../../"
-    for recipe in recipes:
-        # A folder per recipe, so that its images sit beside it as they do under recipes/.
-        files[f"recipes/{recipe.id}/index.md"] = recipe_template.render(
-            recipe=recipe, pdf=f"{site_root}downloads/{handout_name(recipe.id, lang)}"
-        )
-        for image in recipe.images:
-            files[f"recipes/{recipe.id}/{image}"] = (project.recipes_dir / recipe.id / image).read_bytes()
+
+    _render_recipes(project, cookbook, editions, edition, page, files)
+
     assets = project.templates_dir / "site" / "assets"
     for path in sorted(assets.rglob("*")) if assets.is_dir() else ():
         if path.is_file():
@@ -55,18 +190,42 @@ def render_pages(project: Project, cookbook: Cookbook, lang: str, include_drafts
     return files
 
 
+def _render_recipes(project: Project, cookbook: Cookbook, editions: list[Edition], edition: Edition,
+                    page: Any, files: dict[str, str | bytes]) -> None:
+    source_lang = project.source_language.code
+    originals = {r.id: r for r in cookbook.recipes_in(source_lang, include_drafts=True)}
+    titles = {r.id: r.title for r in edition.recipes}
+    for recipe in edition.recipes:
+        original = originals.get(recipe.id)
+        stale = original if original and recipe.lang != source_lang and recipe.updated < original.updated else None
+        page(
+            f"recipes/{recipe.id}/index.md", "recipe.md.j2", recipe=recipe,
+            # PDFs are outside every edition's docs: linked as plain HTML, which the engine does not check.
+            pdf=handout_name(recipe.id, edition.lang),
+            related=[(other, titles[other]) for other in recipe.related if other in titles],
+            stale_original=stale, how_to=how_to(recipe, page_url(f"recipes/{recipe.id}/index.md")),
+        )
+        # A folder per recipe, so that its images sit beside it as they do under recipes/.
+        for image in recipe.images:
+            files[f"recipes/{recipe.id}/{image}"] = (project.recipes_dir / recipe.id / image).read_bytes()
+
+
 def navigation(project: Project, cookbook: Cookbook, lang: str, include_drafts: bool = False) -> list[Any]:
     """Themes in the navigation, recipes on their theme pages: no page carries the whole list."""
+    edition = Edition(project, cookbook, lang, include_drafts)
     labels = project.language(lang).strings["labels"]
     pages = cookbook.content.pages.get(lang, {})
-    nav: list[Any] = [{labels["home"]: "index.md"}]
-    themes = [{cookbook.taxonomy.label("themes", theme, lang): f"themes/{theme}.md"}
-              for theme, _ in cookbook.by_theme(lang, include_drafts)]
+    nav: list[Any] = [{labels["home"]: "index.md"}, {labels["finder"]: "finder.md"}]
+    themes = [{cookbook.taxonomy.label("themes", theme, lang): f"themes/{theme}.md"} for theme, _ in edition.chapters]
     if themes:
         nav.append({labels["themes"]: themes})
+    for kind in ("stages", "actors"):
+        entries = [{cookbook.taxonomy.label(kind, term, lang): f"{kind}/{term}.md"}
+                   for k, term, _ in edition.browse_lists() if k == kind]
+        if entries:
+            nav.append({labels[f"browse_{kind}"]: entries})
+    nav.append({labels["catalogs"]: [{labels["metrics_catalog"]: "metrics.md"}, {labels["methods_catalog"]: "methods.md"},
+                                     {labels["tags"]: "tags.md"}]})
     nav.extend({page.title: f"{name}.md"} for name, page in pages.items() if name != "home")
+    nav.append({labels["downloads"]: "materials.md"})
     return nav
-
-
-def handout_name(recipe_id: str, lang: str) -> str:
-    return f"{recipe_id}-{lang}.pdf"

@@ -183,10 +183,10 @@ def render_pages(
 
     _render_recipes(project, cookbook, editions, edition, page, files)
 
-    assets = project.templates_dir / "site" / "assets"
-    for path in sorted(assets.rglob("*")) if assets.is_dir() else ():
-        if path.is_file():
-            files[f"assets/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
+    for folder, target in ((project.templates_dir / "site" / "assets", "assets"), (project.templates_dir / "fonts", "assets/fonts")):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                files[f"{target}/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
     return files
 
 

@@ -37,7 +37,7 @@ class PdfRenderer:
         self.project = project
         self.cookbook = cookbook
         self.print_dir = project.templates_dir / "print"
-        self.fetcher = ProjectFetcher([self.print_dir, project.recipes_dir, project.root / "content"])
+        self.fetcher = ProjectFetcher([self.print_dir, project.templates_dir / "fonts", project.recipes_dir, project.root / "content"])
         self.fonts = FontConfiguration()
         self.cache: dict = {}
         self.markdown = MarkdownRenderer(project.mkdocs_config_path)

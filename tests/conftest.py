@@ -30,10 +30,23 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+DRAFT_ID = "luonnos"
+
+
+def add_draft(root: Path) -> None:
+    """A draft recipe: it must appear in the preview only, never in the published build."""
+    folder = root / "recipes" / DRAFT_ID
+    folder.mkdir()
+    for lang in ("fi", "en"):
+        text = (ROOT / "tests" / "fixtures" / "esimerkki" / f"{lang}.md").read_text(encoding="utf-8")
+        (folder / f"{lang}.md").write_text(text.replace("status: published", "status: draft"), encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped cookbook, fully built once for the whole session."""
+    """The shipped cookbook plus one draft, fully built once for the whole session."""
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    add_draft(root)
     assert run(["--project", str(root)]) == 0
     return root
 

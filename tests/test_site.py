@@ -1,0 +1,179 @@
+"""The built website, read as HTML: every page, link and language switch a reader would use."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import DRAFT_ID
+from cookbook.check import check_project
+from cookbook.config import Project
+from cookbook.pages import render_pages
+
+
+class Links(HTMLParser):
+    """Every link, resource and element id of one page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str, dict[str, str | None]]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(found["id"])  # type: ignore[arg-type]
+        for name in ("href", "src"):
+            if found.get(name):
+                self.refs.append((tag, found[name], found))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def site(built_project: Path) -> Path:
+    return built_project / "site"
+
+
+@pytest.fixture(scope="module")
+def cookbook(built_project: Path):
+    return check_project(Project(built_project)).cookbook
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> dict[Path, Links]:
+    parsed = {}
+    for path in site.rglob("*.html"):
+        parser = Links()
+        parser.feed(path.read_text(encoding="utf-8"))
+        parsed[path] = parser
+    return parsed
+
+
+def resolve(site: Path, page: Path, href: str) -> tuple[Path, str]:
+    parts = urlsplit(href)
+    base = site if parts.path.startswith("/") else page.parent  # 404.html links from the root
+    target = (base / unquote(parts.path).lstrip("/")).resolve() if parts.path else page
+    if target.is_dir():
+        target = target / "index.html"
+    return target, parts.fragment
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path, pages: dict[Path, Links]):
+    broken = []
+    for page, links in pages.items():
+        for tag, href, _ in links.refs:
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href) or href.startswith("//"):
+                continue
+            target, fragment = resolve(site, page, href)
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)}: {href}")
+            elif fragment and target.suffix == ".html" and target in pages and fragment not in pages[target].ids:
+                broken.append(f"{page.relative_to(site)}: {href} (no #{fragment})")
+    assert not broken, "\n".join(broken[:20])
+
+
+def test_nothing_is_loaded_from_another_host(site: Path, pages: dict[Path, Links]):
+    for page, links in pages.items():
+        for tag, href, attrs in links.refs:
+            external = re.match(r"^(https?:)?//", href)
+            loads = tag in ("script", "img", "iframe", "source", "video", "audio") or (
+                tag == "link" and attrs.get("rel") not in ("alternate", "canonical"))
+            assert not (external and loads), f"{page.relative_to(site)} loads {href}"
+    for css in site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", text), css
+        assert not re.search(r"@import\s+(url\()?['\"]?(https?:)?//", text), css
+    for script in site.rglob("*.js"):
+        text = script.read_text(encoding="utf-8")
+        # Material's bundle names a CDN for features we do not enable (such as diagrams); what
+        # a page really requests is checked in the browser tests.
+        for host in ("fonts.googleapis.com", "fonts.gstatic.com", "googletagmanager", "google-analytics"):
+            assert host not in text, f"{script.relative_to(site)} mentions {host}"
+
+
+def test_each_recipe_page_lists_all_its_metrics(site: Path, cookbook):
+    for lang in cookbook.languages:
+        edition = site if lang == "fi" else site / lang
+        for recipe in cookbook.recipes_in(lang):
+            html = (edition / "recipes" / recipe.id / "index.html").read_text(encoding="utf-8")
+            table = html[html.index("<table>"):html.index("</table>")]
+            rows = re.findall(r"<tr>\s*<td>(.*?)</td>", table, re.S)
+            assert rows == [m.name for m in recipe.metrics]
+
+
+def test_both_editions_have_every_translated_recipe(site: Path, cookbook):
+    for lang in cookbook.languages:
+        for recipe in cookbook.recipes_in(lang):
+            edition = site if lang == "fi" else site / lang
+            html = (edition / "recipes" / recipe.id / "index.html").read_text(encoding="utf-8")
+            assert f'<html lang="{lang}"' in html
+
+
+def test_language_switch_lands_on_the_same_recipe(site: Path, pages: dict[Path, Links], cookbook):
+    recipe = cookbook.recipes_in("en")[0]
+    page = site / "recipes" / recipe.id / "index.html"
+    switch = {attrs.get("hreflang"): href for tag, href, attrs in pages[page].refs if "md-select__link" in (attrs.get("class") or "")}
+    assert resolve(site, page, switch["en"])[0] == site / "en" / "recipes" / recipe.id / "index.html"
+    assert resolve(site, page, switch["fi"])[0] == page
+    for page, links in pages.items():
+        for tag, href, attrs in links.refs:
+            if "md-select__link" in (attrs.get("class") or ""):
+                assert resolve(site, page, href)[0].exists(), f"{page.relative_to(site)}: {href}"
+
+
+def test_drafts_stay_out_of_the_published_site(site: Path, built_project: Path):
+    assert not (site / "recipes" / DRAFT_ID).exists()
+    assert not (site / "en" / "recipes" / DRAFT_ID).exists()
+    assert not (site / "downloads" / f"{DRAFT_ID}-fi.pdf").exists()
+    for path in (site / "finder.json", site / "en" / "finder.json"):
+        assert DRAFT_ID not in {entry["id"] for entry in json.loads(path.read_text(encoding="utf-8"))}
+    assert DRAFT_ID not in (site / "data" / "recipes.json").read_text(encoding="utf-8")
+
+
+def test_drafts_show_in_the_preview_with_a_banner(built_project: Path):
+    project = Project(built_project)
+    cookbook = check_project(project).cookbook
+    files = render_pages(project, cookbook, "fi", include_drafts=True)
+    page = files[f"recipes/{DRAFT_ID}/index.md"]
+    assert "luonnos" in page.lower() and "!!! warning" in page
+
+
+def test_finder_data_holds_every_published_recipe(site: Path, cookbook):
+    for lang in cookbook.languages:
+        edition = site if lang == "fi" else site / lang
+        data = json.loads((edition / "finder.json").read_text(encoding="utf-8"))
+        assert [entry["id"] for entry in data] == [r.id for r in cookbook.recipes_in(lang)]
+        html = (edition / "finder" / "index.html").read_text(encoding="utf-8")
+        for recipe in cookbook.recipes_in(lang):
+            assert f'data-id="{recipe.id}"' in html  # the full list is there without JavaScript
+
+
+def test_recipe_pages_carry_howto_json_ld(site: Path, cookbook):
+    recipe = cookbook.recipes_in("fi")[0]
+    html = (site / "recipes" / recipe.id / "index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "HowTo" and data["name"] == recipe.title
+    assert len(data["step"]) >= 5 and data["totalTime"].startswith("P")
+
+
+def test_catalogs_link_every_metric_and_method(site: Path, cookbook):
+    metrics = (site / "metrics" / "index.html").read_text(encoding="utf-8")
+    methods = (site / "methods" / "index.html").read_text(encoding="utf-8")
+    for recipe in cookbook.recipes_in("fi"):
+        for metric in recipe.metrics:
+            assert metric.name in metrics
+        for method in recipe.methods:
+            assert method.name in methods
+
+
+def test_open_data(site: Path, cookbook):
+    import csv
+
+    rows = list(csv.DictReader((site / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()))
+    assert len(rows) == sum(len(r.metrics) for lang in cookbook.languages for r in cookbook.recipes_in(lang))
+    data = json.loads((site / "data" / "recipes.json").read_text(encoding="utf-8"))
+    assert {r["id"] for r in data["recipes"]["fi"]} == {r.id for r in cookbook.recipes_in("fi")}

@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-# Debian packages: Pango for WeasyPrint.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
+# Debian packages: Pango for WeasyPrint; chromium for the browser tests.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 chromium
 
 export NO_MKDOCS_2_WARNING := 1
 

@@ -50,13 +50,14 @@ def checked_cookbook(project: Project, strict: bool = False) -> Cookbook:
 
 
 def build_all(project: Project) -> None:
-    from .site_engine import build_site
     from .pdf import build_pdfs
+    from .site_engine import OFFLINE_ZIP, build_offline_zip, build_site
 
     cookbook = checked_cookbook(project)
     staging = fresh_dir(project.build_dir / "staging" / "site")
     build_site(project, cookbook, staging)
     written = build_pdfs(project, cookbook, staging / "downloads")
+    build_offline_zip(project, cookbook, staging / "downloads", staging / OFFLINE_ZIP)
     replace_dir(staging, project.site_dir)
     print(f"site/ ready: {len(project.languages)} language editions, {plural(len(written), 'PDF')}")
 

@@ -21,20 +21,24 @@ DURATION_DAYS = {"hours": 1 / 8, "days": 1, "weeks": 7, "months": 30}
 ISO_DURATION = {"hours": "PT{}H", "days": "P{}D", "weeks": "P{}W", "months": "P{}M"}
 
 
-def docs_dir(project: Project, lang: str) -> Path:
-    return project.build_dir / "docs" / lang
+def docs_dir(project: Project, lang: str, variant: str = "web") -> Path:
+    return project.build_dir / "docs" / variant / lang
 
 
 def handout_name(recipe_id: str, lang: str) -> str:
     return f"{recipe_id}-{lang}.pdf"
 
 
-def page_url(path: str) -> str:
-    """The URL of a generated page relative to its edition's root (directory URLs)."""
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The URL of a generated page relative to its edition's root.
+
+    Directory URLs (themes/x/) on the web; file names (themes/x.html) in the offline copy,
+    which is opened from disk where a folder does not open its index.html."""
+    if not directory_urls:
+        return path[: -len(".md")] + ".html"
     if path == "index.md":
         return ""
-    stem = path[: -len("index.md")] if path.endswith("/index.md") else path[: -len(".md")] + "/"
-    return stem
+    return path[: -len("index.md")] if path.endswith("/index.md") else path[: -len(".md")] + "/"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,10 @@ class Edition:
     cookbook: Cookbook
     lang: str
     include_drafts: bool = False
+    directory_urls: bool = True
+
+    def url(self, path: str) -> str:
+        return page_url(path, self.directory_urls)
 
     @cached_property
     def recipes(self) -> tuple[Recipe, ...]:
@@ -83,10 +91,10 @@ class Edition:
     def link_for(self, path: str, recipe: Recipe | None = None) -> str:
         """This edition's page for `path`: the same page, else the recipe's theme, else home."""
         if path in self.page_paths:
-            return page_url(path)
+            return self.url(path)
         if recipe is not None and f"themes/{recipe.theme}.md" in self.page_paths:
-            return page_url(f"themes/{recipe.theme}.md")
-        return ""
+            return self.url(f"themes/{recipe.theme}.md")
+        return self.url("index.md")
 
 
 def alternates(editions: list[Edition], current: Edition, path: str, recipe: Recipe | None = None) -> dict[str, str]:
@@ -107,7 +115,7 @@ def finder_data(edition: Edition) -> list[dict[str, Any]]:
     for recipe in edition.recipes:
         days = duration_days(recipe)
         data.append({
-            "id": recipe.id, "title": recipe.title, "url": page_url(f"recipes/{recipe.id}/index.md"),
+            "id": recipe.id, "title": recipe.title, "url": edition.url(f"recipes/{recipe.id}/index.md"),
             "theme": recipe.theme, "stages": list(recipe.stages), "actors": list(recipe.actors),
             "difficulty": recipe.difficulty, "duration_days": list(days) if days else None,
         })
@@ -132,10 +140,10 @@ def how_to(recipe: Recipe, url: str) -> str:
 
 
 def render_pages(
-    project: Project, cookbook: Cookbook, lang: str, include_drafts: bool = False
+    project: Project, cookbook: Cookbook, lang: str, include_drafts: bool = False, directory_urls: bool = True
 ) -> dict[str, str | bytes]:
     """Every page and asset of one language edition, as relative path -> content."""
-    editions = [Edition(project, cookbook, language.code, include_drafts) for language in project.languages]
+    editions = [Edition(project, cookbook, language.code, include_drafts, directory_urls) for language in project.languages]
     edition = next(e for e in editions if e.lang == lang)
     env = make_environment(project.templates_dir / "site", cookbook.taxonomy, project.language(lang))
     env.globals.update(
@@ -149,8 +157,10 @@ def render_pages(
     source_lang = project.source_language.code
 
     def page(path: str, template: str, recipe: Recipe | None = None, **context: Any) -> None:
-        depth = path.count("/") + (0 if path.endswith("index.md") else 1)
+        depth = edition.url(path).count("/") if directory_urls else path.count("/")
         files[path] = env.get_template(template).render(
+            # Links written as raw HTML, which the engine passes through untouched.
+            link=lambda target: ("../" * depth + edition.url(target)) or "./",
             # Page-relative: the engine's url filter cannot resolve links above an edition's root.
             alternate={code: ("../" * depth + link) or "./" for code, link in alternates(editions, edition, path, recipe).items()},
             # Relative links in raw HTML: to this edition's root, and to the site's root where
@@ -203,7 +213,7 @@ def _render_recipes(project: Project, cookbook: Cookbook, editions: list[Edition
             # PDFs are outside every edition's docs: linked as plain HTML, which the engine does not check.
             pdf=handout_name(recipe.id, edition.lang),
             related=[(other, titles[other]) for other in recipe.related if other in titles],
-            stale_original=stale, how_to=how_to(recipe, page_url(f"recipes/{recipe.id}/index.md")),
+            stale_original=stale, how_to=how_to(recipe, edition.url(f"recipes/{recipe.id}/index.md")),
         )
         # A folder per recipe, so that its images sit beside it as they do under recipes/.
         for image in recipe.images:

@@ -90,3 +90,30 @@ def test_finder_without_javascript_shows_every_recipe(browser_site):
     assert all(items.nth(i).is_visible() for i in range(items.count()))
     assert not tab.locator("#cb-finder").is_visible()  # no controls that cannot work
     context.close()
+
+
+def test_offline_zip_works_opened_from_disk(browser_site, built_project: Path, tmp_path: Path):
+    import zipfile
+
+    _, browser = browser_site
+    with zipfile.ZipFile(built_project / "site" / "offline" / "keittokirja-offline.zip") as archive:
+        archive.extractall(tmp_path)
+    root = tmp_path / "keittokirja"
+    recipe = first_recipe(built_project, "fi")
+    tab = browser.new_page()
+    requests: list[str] = []
+    tab.on("request", lambda request: requests.append(request.url))
+    tab.goto((root / "recipes" / recipe / "index.html").as_uri())
+    assert tab.locator("h1").inner_text()
+    for link in tab.locator("a.md-select__link, .cb-facts a, .md-nav a").all():
+        href = link.get_attribute("href")
+        if href and not href.startswith(("http", "#")):
+            target = (root / "recipes" / recipe / href.split("#")[0]).resolve()
+            assert target.is_file(), f"{href} from the offline recipe page"
+    tab.goto((root / "finder.html").as_uri())
+    tab.wait_for_selector("#cb-finder:not([hidden])")
+    tab.locator("#cb-theme").select_option(index=1)
+    assert tab.locator("#cb-finder-count").inner_text()
+    assert all(r.startswith(("file:", "data:")) for r in requests), [r for r in requests if not r.startswith("file:")]
+    assert (root / "downloads" / f"{recipe}-fi.pdf").is_file()
+    tab.close()

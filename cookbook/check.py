@@ -90,12 +90,14 @@ def check_project(project: Project, paths: Iterable[Path] = (), today: date | No
 
 
 def _scope(project: Project, paths: Iterable[Path]) -> list[Path]:
+    """The given paths, relative to the working directory or else to the project."""
     scope = []
     for path in paths:
-        resolved = (path if path.is_absolute() else Path.cwd() / path).resolve()
-        if not resolved.exists():
+        candidates = [path] if path.is_absolute() else [Path.cwd() / path, project.root / path]
+        found = next((c.resolve() for c in candidates if c.exists()), None)
+        if found is None:
             raise UsageError(f"{path}: no such file or folder")
-        scope.append(resolved)
+        scope.append(found)
     return scope
 
 

@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-# Debian packages: Pango for WeasyPrint; chromium for the browser tests.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 chromium
+# Debian packages: Pango for WeasyPrint, Voikko for Finnish hyphenation, chromium for the
+# browser tests.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libvoikko1 voikko-fi chromium
 
 export NO_MKDOCS_2_WARNING := 1
 

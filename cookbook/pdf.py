@@ -14,6 +14,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .config import Project
 from .fetcher import ProjectFetcher
+from .hyphenate import hyphenate_html
 from .markdown_render import MarkdownRenderer
 from .model import Cookbook, Recipe
 from .pages import handout_name
@@ -68,6 +69,8 @@ class PdfRenderer:
             modified=datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc).isoformat() if newest else "",
             **context,
         )
+        if self.project.language(lang).strings.get("hyphenation") == "voikko":
+            html = hyphenate_html(html)
         document = HTML(string=html, base_url=self.print_dir.as_uri() + "/", url_fetcher=self.fetcher)
         target.parent.mkdir(parents=True, exist_ok=True)
         document.write_pdf(target, font_config=self.fonts, cache=self.cache, uncompressed_pdf=False)

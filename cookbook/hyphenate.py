@@ -1,0 +1,68 @@
+"""Finnish hyphenation for print, with Voikko (Debian's libvoikko1 + voikko-fi).
+
+Pyphen, which WeasyPrint uses for `hyphens: auto`, has no Finnish dictionary. Voikko knows
+Finnish morphology, so it splits compounds where they join (sidos-ryhmä-analyysi). We insert
+soft hyphens into the text of the rendered HTML and print it with `hyphens: manual`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .errors import CookbookError
+
+SOFT_HYPHEN = "\u00ad"
+WORD = re.compile(r"[^\W\d_]{8,}")
+TAG = re.compile(r"(<[^>]*>)")
+# Text inside these is not hyphenated: headings read better whole, and the rest is not prose.
+SKIPPED = ("h1", "h2", "h3", "title", "style", "script", "code", "pre", "nav")
+MIN_HEAD, MIN_TAIL = 2, 3  # letters kept together at the start and end of a word
+
+
+class HyphenationUnavailable(CookbookError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _voikko():  # type: ignore[no-untyped-def]
+    try:
+        from libvoikko import Voikko
+
+        return Voikko("fi")
+    except (ImportError, OSError) as error:
+        raise HyphenationUnavailable(
+            f"Finnish hyphenation needs Voikko ({error}): run `make setup` as root, "
+            "or `sudo apt-get install libvoikko1 voikko-fi`"
+        ) from None
+
+
+@lru_cache(maxsize=65536)
+def hyphenate_word(word: str) -> str:
+    marked = _voikko().hyphenate(word, SOFT_HYPHEN, False)
+    if marked.replace(SOFT_HYPHEN, "") != word:
+        return word  # Voikko changed the word itself (a context change): leave it whole
+    parts = marked.split(SOFT_HYPHEN)
+    # Join pieces so no break leaves fewer than MIN_HEAD letters before it or MIN_TAIL after it.
+    while len(parts) > 1 and len(parts[0]) < MIN_HEAD:
+        parts[:2] = [parts[0] + parts[1]]
+    while len(parts) > 1 and len(parts[-1]) < MIN_TAIL:
+        parts[-2:] = [parts[-2] + parts[-1]]
+    return SOFT_HYPHEN.join(parts)
+
+
+def hyphenate_html(html: str) -> str:
+    """Soft hyphens in the long words of every text node, except in headings and code."""
+    out = []
+    depth = {name: 0 for name in SKIPPED}
+    for piece in TAG.split(html):
+        if piece.startswith("<"):
+            match = re.match(r"<(/?)([a-zA-Z0-9]+)", piece)
+            if match and match.group(2).lower() in depth and not piece.endswith("/>"):
+                depth[match.group(2).lower()] += -1 if match.group(1) else 1
+            out.append(piece)
+        elif any(depth.values()):
+            out.append(piece)
+        else:
+            out.append(WORD.sub(lambda m: hyphenate_word(m.group(0)), piece))
+    return "".join(out)

@@ -1,0 +1,43 @@
+"""Finnish print hyphenation with Voikko: compounds split where they join, headings whole."""
+
+from __future__ import annotations
+
+from cookbook.hyphenate import SOFT_HYPHEN, hyphenate_html, hyphenate_word
+
+
+def breaks(word: str) -> list[str]:
+    return hyphenate_word(word).split(SOFT_HYPHEN)
+
+
+def test_compounds_break_at_their_joints():
+    assert "ryh" in breaks("sidosryhmäanalyysi") or "ryhmä" in "".join(breaks("sidosryhmäanalyysi"))
+    parts = hyphenate_word("sidosryhmäanalyysi")
+    assert f"mä{SOFT_HYPHEN}a" in parts  # sidosryhmä | analyysi
+    assert f"no{SOFT_HYPHEN}ke" in hyphenate_word("elinkeinokehittäjä")  # elinkeino | kehittäjä
+    assert f"ri{SOFT_HYPHEN}ke" in hyphenate_word("klusterikehittämisen")  # klusteri | kehittämisen
+
+
+def test_no_break_leaves_a_lone_letter():
+    for word in ("elinkeinokehittäjä", "innovaatioekosysteemi", "yhteiskunnallinen"):
+        parts = breaks(word)
+        assert len(parts[0]) >= 2 and len(parts[-1]) >= 3, parts
+
+
+def test_only_prose_is_hyphenated():
+    html = hyphenate_html("<h2>Klusterikehittämisen</h2><p title='klusterikehittämisen'>klusterikehittämisen</p><code>klusterikehittämisen</code>")
+    assert "<h2>Klusterikehittämisen</h2>" in html
+    assert "title='klusterikehittämisen'" in html
+    assert "<code>klusterikehittämisen</code>" in html
+    assert f"klus{SOFT_HYPHEN}te" in html
+
+
+def test_finnish_book_breaks_words_at_line_ends(built_project):
+    import re
+
+    from pypdf import PdfReader
+
+    source = " ".join(p.read_text(encoding="utf-8") for p in (built_project / "recipes").rglob("fi.md"))
+    words = set(re.findall(r"[^\W\d_]+", source))
+    text = "\n".join(page.extract_text() for page in PdfReader(built_project / "site" / "downloads" / "keittokirja-a4.pdf").pages)
+    split = [(a, b) for a, b in re.findall(r"([^\W\d_]+)-\n([^\W\d_]+)", text) if a + b in words]
+    assert split, "no word of the recipes was hyphenated at a line end"

@@ -17,6 +17,7 @@ WORD = re.compile(r"[^\W\d_]{8,}")
 TAG = re.compile(r"(<[^>]*>)")
 # Text inside these is not hyphenated: headings read better whole, and the rest is not prose.
 SKIPPED = ("h1", "h2", "h3", "title", "style", "script", "code", "pre", "nav")
+VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
 MIN_HEAD, MIN_TAIL = 2, 3  # letters kept together at the start and end of a word
 
 
@@ -52,17 +53,24 @@ def hyphenate_word(word: str) -> str:
 
 
 def hyphenate_html(html: str) -> str:
-    """Soft hyphens in the long words of every text node, except in headings and code."""
+    """Soft hyphens in the long words of every text node, except in headings, code and
+    elements marked class="no-hyphens" (such as letter-spaced labels)."""
     out = []
-    depth = {name: 0 for name in SKIPPED}
+    stack: list[tuple[str, bool]] = []  # open elements and whether they stop hyphenation
     for piece in TAG.split(html):
-        if piece.startswith("<"):
-            match = re.match(r"<(/?)([a-zA-Z0-9]+)", piece)
-            if match and match.group(2).lower() in depth and not piece.endswith("/>"):
-                depth[match.group(2).lower()] += -1 if match.group(1) else 1
-            out.append(piece)
-        elif any(depth.values()):
-            out.append(piece)
-        else:
-            out.append(WORD.sub(lambda m: hyphenate_word(m.group(0)), piece))
+        if not piece.startswith("<"):
+            skip = any(stop for _, stop in stack)
+            out.append(piece if skip else WORD.sub(lambda m: hyphenate_word(m.group(0)), piece))
+            continue
+        out.append(piece)
+        match = re.match(r"<(/?)([a-zA-Z0-9]+)", piece)
+        if not match:
+            continue
+        name = match.group(2).lower()
+        if match.group(1):
+            while stack:
+                if stack.pop()[0] == name:
+                    break
+        elif name not in VOID and not piece.endswith("/>"):
+            stack.append((name, name in SKIPPED or "no-hyphens" in piece))
     return "".join(out)

@@ -1,97 +1,158 @@
-"""CONTRIBUTING.md: the guide for recipe writers, with a field reference generated from the
-schema and the vocabularies, so that it cannot drift from what the check enforces."""
+"""CONTRIBUTING.md: the guide for recipe writers, rendered from templates/contributing/.
+
+Its field reference is built from the schema and its vocabularies from recipes/taxonomy.yml, so
+the guide cannot drift from what the check enforces. This module turns the schema into plain
+data (FieldDoc); the template puts it into words in each language.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .body import ALLOWED_TAGS, IMAGE_SUFFIXES, MAX_IMAGE_BYTES
+from .check import ID_PATTERN
 from .config import Project
-from .load import MAX_FILE_BYTES
-from .taxonomy import Taxonomy, load_taxonomy
+from .errors import CookbookError
+from .taxonomy import LABEL_ONLY_VOCABULARIES, TaxonomyError, load_taxonomy
 from .translations import NEUTRAL_FIELDS, NEUTRAL_METRIC_FIELDS
 
-TYPE_WORDS = {
-    "fi": {"string": "teksti", "integer": "kokonaisluku", "number": "luku", "array": "luettelo", "object": "kenttäryhmä",
-           "date": "päivämäärä VVVV-KK-PP", "terms": "sanaston {vocabulary} termi", "one_of": "yksi näistä: {values}",
-           "url": "verkko-osoite (https://…)", "of": "{outer}, jonka alkiot: {inner}",
-           "metric": "mittari (kentät alla)", "method": "menetelmä (kentät alla)",
-           "case": "esimerkki (kentät alla)", "source": "lähde (kentät alla)"},
-    "en": {"string": "text", "integer": "whole number", "number": "number", "array": "list", "object": "group of fields",
-           "date": "date YYYY-MM-DD", "terms": "term of the {vocabulary} vocabulary", "one_of": "one of: {values}",
-           "url": "web address (https://…)", "of": "{outer} of {inner}",
-           "metric": "metrics (fields below)", "method": "methods (fields below)",
-           "case": "cases (fields below)", "source": "sources (fields below)"},
-}
+# The fields a translation inherits, by the list they sit in ("" for the top level).
+INHERITED = {"": NEUTRAL_FIELDS, "metrics": NEUTRAL_METRIC_FIELDS}
+
+
+@dataclass(frozen=True)
+class Form:
+    """What a value looks like. kinds: string, integer, number, date, url, id, term, choice, group."""
+
+    kinds: tuple[str, ...]
+    vocabulary: str | None = None
+    choices: tuple[str, ...] = ()
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
 
 
 @dataclass(frozen=True)
 class FieldDoc:
     name: str
     required: bool
-    type: dict[str, str]
-    description: dict[str, str]
-    children: list["FieldDoc"] = field(default_factory=list)
-    inherited: bool = False
+    form: Form  # of the value, or of each item of a list
+    is_list: bool
+    min_items: int
+    description: dict[str, str]  # by language
+    inherited: bool  # a translation takes it from the source-language file
+    default: Any = None
+    fields: tuple["FieldDoc", ...] = ()  # of a group, or of each group in a list
 
 
 def contributing_path(project: Project) -> Path:
     return project.root / "CONTRIBUTING.md"
 
 
-def describe_type(schema: dict[str, Any], defs: dict[str, Any], lang: str) -> str:
-    words = TYPE_WORDS[lang]
-    if "$ref" in schema:
-        name = schema["$ref"].rsplit("/", 1)[-1]
-        return words.get(name, name)
-    if "x-vocabulary" in schema:
-        return words["terms"].format(vocabulary=schema["x-vocabulary"])
-    if "enum" in schema:
-        return words["one_of"].format(values=", ".join(map(str, schema["enum"])))
-    if schema.get("format") == "date":
-        return words["date"]
-    kinds = schema.get("type", "string")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    text = " / ".join(words.get(kind, kind) for kind in kinds)
-    if "array" in kinds and "items" in schema:
-        text = words["of"].format(outer=text, inner=describe_type(schema["items"], defs, lang))
+def render_contributing(project: Project) -> str:
+    languages = tuple(language.code for language in project.languages)
+    try:
+        taxonomy = load_taxonomy(project.taxonomy_path, languages)
+    except TaxonomyError as error:
+        raise CookbookError(f"recipes/taxonomy.yml:{error.line}: {error.message}") from None
+    schema = json.loads(project.schema_path.read_text(encoding="utf-8"))
+    env = Environment(
+        loader=FileSystemLoader(str(project.templates_dir / "contributing")),
+        autoescape=False,  # Markdown, not HTML; table cells go through `cell`
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        cell=lambda text: " ".join(str(text).split()).replace("|", "\\|"),
+        code=lambda text: f"`{text}`",
+        tag=lambda name: f"`<{name}>`",
+        file=lambda lang: f"{lang}.md",
+        series=series,
+    )
+    text = env.get_template("CONTRIBUTING.md.j2").render(
+        fields=field_docs(schema, schema.get("$defs", {}), languages),
+        taxonomy=taxonomy,
+        label_only=LABEL_ONLY_VOCABULARIES,
+        source_language=languages[0],
+        translations=languages[1:],
+        sections={language.code: language.sections for language in project.languages},
+        neutral_fields=NEUTRAL_FIELDS,
+        neutral_metric_fields=NEUTRAL_METRIC_FIELDS,
+        allowed_tags=sorted(ALLOWED_TAGS),
+        image_types=sorted(suffix.lstrip(".") for suffix in IMAGE_SUFFIXES),
+        max_image_mb=MAX_IMAGE_BYTES // (1024 * 1024),
+    )
+    # Templates are easier to read with blank lines between blocks than the output needs.
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
     return text
 
 
-def field_docs(schema: dict[str, Any], defs: dict[str, Any], neutral: tuple[str, ...] = NEUTRAL_FIELDS) -> list[FieldDoc]:
-    docs = []
+def series(items: Any, last: str) -> str:
+    """'a, b, c' with `last` before the last item: series(["a", "b", "c"], " ja ") -> 'a, b ja c'."""
+    items = [str(item) for item in items]
+    return ", ".join(items[:-1]) + last + items[-1] if len(items) > 1 else "".join(items)
+
+
+def field_docs(schema: dict[str, Any], defs: dict[str, Any], languages: tuple[str, ...], parent: str = "") -> tuple[FieldDoc, ...]:
+    """The fields of an object schema, in the schema's order."""
     required = set(schema.get("required", ()))
+    inherited = INHERITED.get(parent, ())
+    docs = []
     for name, prop in schema.get("properties", {}).items():
-        target = prop.get("items", prop)
-        if "$ref" in target and not target["$ref"].endswith("/url"):
-            nested = defs[target["$ref"].rsplit("/", 1)[-1]]
-        else:
-            nested = target if target.get("type") == "object" else None
-        children = field_docs(nested, defs, NEUTRAL_METRIC_FIELDS if name == "metrics" else ()) if nested else []
+        is_list = prop.get("type") == "array"
+        value = prop.get("items", {}) if is_list else prop
+        form, target = _form(value, defs)
         docs.append(FieldDoc(
-            name=name, required=name in required,
-            type={lang: describe_type(prop, defs, lang) for lang in TYPE_WORDS},
-            description={"fi": prop.get("x-description-fi", ""), "en": prop.get("description", "")},
-            children=children, inherited=name in neutral,
+            name=name,
+            required=name in required,
+            form=form,
+            is_list=is_list,
+            min_items=prop.get("minItems", 0),
+            description={lang: _description(prop, lang) for lang in languages},
+            inherited=name in inherited,
+            default=prop.get("default"),
+            fields=field_docs(target, defs, languages, name) if target else (),
         ))
-    return docs
+    return tuple(docs)
 
 
-def render_contributing(project: Project) -> str:
-    schema = json.loads(project.schema_path.read_text(encoding="utf-8"))
-    languages = tuple(language.code for language in project.languages)
-    taxonomy: Taxonomy = load_taxonomy(project.taxonomy_path, languages)
-    env = Environment(loader=FileSystemLoader(str(project.templates_dir / "contributing")), undefined=StrictUndefined,
-                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, autoescape=False)
-    env.filters["cell"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
-    return env.get_template("CONTRIBUTING.md.j2").render(
-        fields=field_docs(schema, schema.get("$defs", {})), taxonomy=taxonomy,
-        sections={language.code: language.sections for language in project.languages},
-        allowed_tags=sorted(ALLOWED_TAGS), image_types=sorted(IMAGE_SUFFIXES),
-        max_image_mb=MAX_IMAGE_BYTES // (1024 * 1024), max_file_kib=MAX_FILE_BYTES // 1024,
-    )
+def _form(schema: dict[str, Any], defs: dict[str, Any]) -> tuple[Form, dict[str, Any] | None]:
+    """The value's form, and the object schema whose fields it has (None for a single value)."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        target = defs[name]
+        if name == "url":
+            return Form(("url",)), None
+        return _form(target, defs)
+    if "x-vocabulary" in schema:
+        return Form(("term",), vocabulary=schema["x-vocabulary"]), None
+    if "enum" in schema:
+        return Form(("choice",), choices=tuple(map(str, schema["enum"]))), None
+    if schema.get("type") == "object":
+        return Form(("group",)), schema
+    if schema.get("format") == "date":
+        return Form(("date",)), None
+    if schema.get("pattern") == ID_PATTERN.pattern:
+        return Form(("id",)), None
+    kinds = schema.get("type", "string")
+    return Form(
+        tuple(kinds) if isinstance(kinds, list) else (kinds,),
+        min_length=schema.get("minLength"),
+        max_length=schema.get("maxLength"),
+        minimum=schema.get("minimum"),
+        maximum=schema.get("maximum"),
+    ), None
+
+
+def _description(schema: dict[str, Any], lang: str) -> str:
+    """`x-description-<lang>` where the schema has one; its English `description` otherwise."""
+    return str(schema.get(f"x-description-{lang}") or schema.get("description", ""))

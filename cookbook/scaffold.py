@@ -23,6 +23,7 @@ from .taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 from .translations import NEUTRAL_FIELDS, NEUTRAL_METRIC_FIELDS
 
 COMMENT_WIDTH = 96
+NO_BREAK = "\u00a0"  # textwrap does not break lines here
 
 
 class ScaffoldError(Exception):
@@ -43,7 +44,7 @@ def new_recipe(project: Project, recipe_id: str, title: str, theme: str, today: 
     today = today or date.today()
     # Render everything before writing anything, so that a failure leaves no half-made recipe.
     texts = {
-        language.code: render(project, taxonomy, language.code, title=title, theme=theme, today=today)
+        language.code: render(project, taxonomy, language.code, recipe_id=recipe_id, title=title, theme=theme, today=today)
         for language in project.languages
     }
     try:
@@ -130,7 +131,9 @@ def _environment(folder: Path, taxonomy: Taxonomy, lang: str) -> Environment:
 
     def choices(vocabulary: str) -> str:
         """The terms a field takes, as 'id (label in this language)'."""
-        return ", ".join(f"{term.id} ({term.label[lang]})" for term in taxonomy.vocabularies.get(vocabulary, ()))
+        # No-break spaces keep each 'id (label)' on one comment line; `comment` turns them back.
+        terms = taxonomy.vocabularies.get(vocabulary, ())
+        return ", ".join(f"{term.id} ({term.label[lang]})".replace(" ", NO_BREAK) for term in terms)
 
     env.filters.update(yaml=yaml_string, comment=comment)
     env.globals.update(choices=choices)
@@ -145,7 +148,7 @@ def yaml_string(value: object) -> str:
 def comment(text: str, width: int = COMMENT_WIDTH) -> str:
     """Text as YAML comment lines ('# …'), wrapped; indent the result with Jinja's `indent`."""
     lines = textwrap.wrap(text, width - 2, break_long_words=False, break_on_hyphens=False)
-    return "\n".join(f"# {line}" for line in lines)
+    return "\n".join(f"# {line}".replace(NO_BREAK, " ") for line in lines)
 
 
 def _taxonomy(project: Project) -> Taxonomy:

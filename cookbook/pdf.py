@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import re
 from urllib.parse import unquote
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
+import segno
 from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -21,8 +22,25 @@ from .pages import handout_name
 from .templating import make_environment
 
 
+EXTERNAL_LINK = re.compile(r'<a href="(https?://[^"]+)"[^>]*>(.*?)</a>', re.S)
 IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")(?![a-z][a-z0-9+.-]*:)([^"]+)(")')
 REL_ATTRIBUTE = re.compile(r"""\srel\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+
+
+def with_url_notes(html: str) -> str:
+    """After each link to a web page, its address as a footnote: paper has no links to click."""
+    def note(match: re.Match[str]) -> str:
+        url, text = match.group(1), match.group(2)
+        return match.group(0) if text.strip() == url else f'{match.group(0)}<span class="url-note">{url}</span>'
+
+    return EXTERNAL_LINK.sub(note, html)
+
+
+def qr_svg(url: str) -> Markup:
+    """A QR code as inline SVG (vector, sharp at any print size)."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=1, border=0, dark="#1a1a1a", omitsize=True)
+    return Markup(svg)
 
 
 def without_rel(html: str) -> str:
@@ -50,13 +68,28 @@ class PdfRenderer:
         if lang not in self._environments:
             env = make_environment(self.print_dir, self.cookbook.taxonomy, self.project.language(lang))
             env.filters["markdown"] = self.markdown_html
-            env.globals["content"] = self.cookbook.content
+            env.filters["qr"] = qr_svg
+            env.globals.update(
+                content=self.cookbook.content, web_url=lambda recipe: self.web_url(recipe),
+                site_url=self.site_url(lang), repository=self.project.settings.get("repository") or {},
+            )
             self._environments[lang] = env
         return self._environments[lang]
 
+    def site_url(self, lang: str) -> str:
+        base = str(self.project.settings.get("site_url") or "").rstrip("/")
+        if not base:
+            return ""
+        return base + "/" + ("" if lang == self.project.source_language.code else f"{lang}/")
+
+    def web_url(self, recipe: Recipe) -> str:
+        """The recipe's page on the published site (for QR codes and handouts), if the site has an address."""
+        base = self.site_url(recipe.lang)
+        return f"{base}recipes/{recipe.id}/" if base else ""
+
     def markdown_html(self, text: str | None, folder: str | None = None) -> Markup:
         """Markdown as HTML for print; relative images resolved against `folder` (from the project root)."""
-        html = without_rel(self.markdown(text or ""))
+        html = with_url_notes(without_rel(self.markdown(text or "")))
         if folder:
             base = self.project.root / folder
             html = IMG_SRC.sub(lambda m: m.group(1) + (base / unquote(m.group(2))).as_uri() + m.group(3), html)
@@ -64,9 +97,12 @@ class PdfRenderer:
 
     def render(self, template: str, lang: str, target: Path, **context: object) -> Path:
         recipes = context.get("recipes") or [context.get("recipe")]
-        newest = max((r.updated for r in recipes if r), default=None)
+        newest = max((r.updated for r in recipes if r), default=date(2026, 1, 1))
         html = self.environment(lang).get_template(template).render(
-            modified=datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc).isoformat() if newest else "",
+            # The newest content date stands for the edition's date, so that the same input
+            # gives the same PDF bytes.
+            modified=datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc).isoformat(),
+            edition_date=newest, titles={r.id: r.title for r in self.cookbook.recipes_in(lang)},
             **context,
         )
         if self.project.language(lang).strings.get("hyphenation") == "voikko":

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import DRAFT_ID
+from conftest import DRAFT_ID, ROOT
 from cookbook.check import check_project
 from cookbook.config import Project
 from cookbook.pages import render_pages
@@ -53,10 +53,17 @@ def pages(site: Path) -> dict[Path, Links]:
     return parsed
 
 
+SITE_PATH = urlsplit(str(Project(ROOT).settings.get("site_url") or "/")).path
+
+
 def resolve(site: Path, page: Path, href: str) -> tuple[Path, str]:
     parts = urlsplit(href)
-    base = site if parts.path.startswith("/") else page.parent  # 404.html links from the root
-    target = (base / unquote(parts.path).lstrip("/")).resolve() if parts.path else page
+    path = unquote(parts.path)
+    if path.startswith("/"):  # 404.html links from the published address
+        base, path = site, path.removeprefix(SITE_PATH.rstrip("/")).lstrip("/")
+    else:
+        base = page.parent
+    target = (base / path).resolve() if parts.path else page
     if target.is_dir():
         target = target / "index.html"
     return target, parts.fragment

@@ -22,6 +22,7 @@ from .pages import handout_name
 from .templating import make_environment
 
 
+PDF_VARIANT = "pdf/ua-1"
 EXTERNAL_LINK = re.compile(r'<a href="(https?://[^"]+)"[^>]*>(.*?)</a>', re.S)
 IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")(?![a-z][a-z0-9+.-]*:)([^"]+)(")')
 REL_ATTRIBUTE = re.compile(r"""\srel\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
@@ -109,7 +110,8 @@ class PdfRenderer:
             html = hyphenate_html(html)
         document = HTML(string=html, base_url=self.print_dir.as_uri() + "/", url_fetcher=self.fetcher)
         target.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(target, font_config=self.fonts, cache=self.cache, uncompressed_pdf=False)
+        # Tagged PDF/UA-1: structure, language and alt texts for screen readers and archives.
+        document.write_pdf(target, font_config=self.fonts, cache=self.cache, pdf_variant=PDF_VARIANT)
         return target
 
     def book(self, lang: str, out_dir: Path) -> Path:

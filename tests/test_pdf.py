@@ -1,0 +1,119 @@
+"""The PDFs, read back: contents pages right to the page, outline, links, QR codes,
+accessibility metadata, and the same bytes from the same input."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from cookbook.check import check_project
+from cookbook.config import Project
+
+
+def text_of(page) -> str:
+    return page.extract_text().replace("\x00", "")  # pypdf pads some CID font text with NULs
+
+
+@pytest.fixture(scope="module")
+def cookbook(built_project: Path):
+    return check_project(Project(built_project)).cookbook
+
+
+@pytest.fixture(scope="module", params=["fi", "en"])
+def book(request, built_project: Path, cookbook):
+    lang = request.param
+    name = Project(built_project).language(lang).strings["pdf"]["book"]
+    return lang, PdfReader(built_project / "site" / "downloads" / name)
+
+
+def outline_titles(reader: PdfReader) -> list[tuple[str, int]]:
+    found = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def test_contents_page_numbers_match_where_recipes_start(book, cookbook):
+    lang, reader = book
+    texts = [text_of(page) for page in reader.pages]
+    contents = next(t for t in texts if re.search(r"(\. ?){5,}", t))
+    outline = dict(outline_titles(reader))
+    for recipe in cookbook.recipes_in(lang):
+        match = re.search(re.escape(recipe.title) + r"[ .]*?(\d+)\s*$", contents, re.M)
+        assert match, f"{recipe.title} is not in the contents"
+        printed = int(match.group(1))
+        start = outline[recipe.title]  # 0-based index of the page the recipe starts on
+        assert recipe.title in texts[start]
+        assert texts[start].strip().endswith(str(printed)), f"{recipe.title}: contents says {printed}"
+        assert start + 1 == printed
+
+
+def test_outline_has_every_chapter_and_recipe(book, cookbook):
+    lang, reader = book
+    titles = [title for title, _ in outline_titles(reader)]
+    for theme, chapter in cookbook.by_theme(lang):
+        assert cookbook.taxonomy.label("themes", theme, lang) in titles
+        for recipe in chapter:
+            assert recipe.title in titles
+
+
+def test_internal_links_resolve(book):
+    lang, reader = book
+    names = set(reader.named_destinations)
+    internal = 0
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            action = annotation.get("/A")
+            if action is not None and action.get("/S") == "/URI":
+                continue
+            target = annotation.get("/Dest") or (action or {}).get("/D")
+            assert target is not None
+            if isinstance(target, str):
+                assert target in names, target
+            internal += 1
+    assert internal > 0
+
+
+def test_each_recipe_has_a_qr_code_to_its_page(book, cookbook, built_project: Path):
+    lang, reader = book
+    base = str(Project(built_project).settings["site_url"]).rstrip("/") + "/" + ("" if lang == "fi" else f"{lang}/")
+    text = "".join(text_of(page) for page in reader.pages).replace("\n", "")
+    for recipe in cookbook.recipes_in(lang):
+        assert f"{base}recipes/{recipe.id}/" in text
+
+
+def test_tagged_pdf_with_language_and_metadata(book):
+    lang, reader = book
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == lang
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert reader.metadata.title and reader.metadata.author and reader.metadata.subject
+
+
+def test_metrics_appendix_lists_every_metric_with_its_page(book, cookbook):
+    lang, reader = book
+    appendix = text_of(reader.pages[-1])
+    for recipe in cookbook.recipes_in(lang):
+        for metric in recipe.metrics:
+            assert metric.name.split()[0] in appendix
+
+
+def test_same_input_gives_the_same_bytes(project: Path, cli):
+    assert cli("--project", str(project), "pdf")[0] == 0
+    first = {p.name: p.read_bytes() for p in (project / "site" / "downloads").glob("*.pdf")}
+    assert cli("--project", str(project), "pdf")[0] == 0
+    second = {p.name: p.read_bytes() for p in (project / "site" / "downloads").glob("*.pdf")}
+    assert first == second and first

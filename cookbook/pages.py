@@ -14,6 +14,7 @@ from typing import Any
 from .body import numbered_items
 from .config import Project
 from .model import Cookbook, Recipe
+from .print_formats import FORMATS, book_name, booklet_name
 from .templating import make_environment
 
 RECENT_COUNT = 5
@@ -102,6 +103,14 @@ def alternates(editions: list[Edition], current: Edition, path: str, recipe: Rec
     return {edition.lang: edition.root_from(current) + edition.link_for(path, recipe) for edition in editions}
 
 
+def book_files(project: Project, lang: str) -> list[tuple[str, str]]:
+    """(format label, file name) of every edition of the book in one language."""
+    labels = project.language(lang).strings["print"]["formats"]
+    files = [(labels[page_format], book_name(project, lang, page_format)) for page_format in FORMATS]
+    files.insert(2, (labels["booklet"], booklet_name(project, lang)))
+    return files
+
+
 def duration_days(recipe: Recipe) -> tuple[float, float] | None:
     if recipe.duration is None:
         return None
@@ -150,7 +159,7 @@ def render_pages(
         content=cookbook.content, edition=edition,
         repository=project.settings.get("repository", {}),
         languages={language.code: language.strings["name"] for language in project.languages},
-        book_names={language.code: language.strings["pdf"]["book"] for language in project.languages},
+        book_files={language.code: book_files(project, language.code) for language in project.languages},
     )
     files: dict[str, str | bytes] = {}
 

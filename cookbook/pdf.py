@@ -16,6 +16,8 @@ from weasyprint.text.fonts import FontConfiguration
 from .config import Project
 from .fetcher import ProjectFetcher
 from .hyphenate import hyphenate_html
+from .impose import impose_booklet
+from .print_formats import FORMATS, book_name, booklet_name
 from .markdown_render import MarkdownRenderer
 from .model import Cookbook, Recipe
 from .pages import handout_name
@@ -23,6 +25,7 @@ from .templating import make_environment
 
 
 PDF_VARIANT = "pdf/ua-1"
+
 EXTERNAL_LINK = re.compile(r'<a href="(https?://[^"]+)"[^>]*>(.*?)</a>', re.S)
 IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")(?![a-z][a-z0-9+.-]*:)([^"]+)(")')
 REL_ATTRIBUTE = re.compile(r"""\srel\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
@@ -114,11 +117,15 @@ class PdfRenderer:
         document.write_pdf(target, font_config=self.fonts, cache=self.cache, pdf_variant=PDF_VARIANT)
         return target
 
-    def book(self, lang: str, out_dir: Path) -> Path:
-        strings = self.project.language(lang).strings
+    def book(self, lang: str, out_dir: Path, page_format: str = "a4", recipes: tuple[Recipe, ...] | None = None,
+             name: str | None = None) -> Path:
+        """The book (or a workshop pack of some recipes) in one of the FORMATS."""
+        chosen = self.cookbook.recipes_in(lang) if recipes is None else recipes
+        chapters = [(theme, [r for r in chapter if r in chosen]) for theme, chapter in self.cookbook.by_theme(lang)]
         return self.render(
-            "book.html.j2", lang, out_dir / strings["pdf"]["book"],
-            chapters=self.cookbook.by_theme(lang), recipes=self.cookbook.recipes_in(lang),
+            "book.html.j2", lang, out_dir / (name or book_name(self.project, lang, page_format)),
+            chapters=[(theme, chapter) for theme, chapter in chapters if chapter], recipes=chosen,
+            format_css=FORMATS[page_format],
         )
 
     def handout(self, recipe: Recipe, out_dir: Path) -> Path:
@@ -126,13 +133,16 @@ class PdfRenderer:
 
 
 def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path) -> list[Path]:
-    """The book in every language that has recipes, and a handout per recipe."""
+    """Every edition of the book in every language that has recipes, and a handout per recipe."""
     renderer = PdfRenderer(project, cookbook)
     written = []
     for language in project.languages:
         recipes = cookbook.recipes_in(language.code)
         if not recipes:
             continue
-        written.append(renderer.book(language.code, out_dir))
+        for page_format in FORMATS:
+            written.append(renderer.book(language.code, out_dir, page_format))
+        a5 = out_dir / book_name(project, language.code, "a5")
+        written.append(impose_booklet(a5, out_dir / booklet_name(project, language.code)))
         written.extend(renderer.handout(recipe, out_dir) for recipe in recipes)
     return written

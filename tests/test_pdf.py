@@ -117,3 +117,33 @@ def test_same_input_gives_the_same_bytes(project: Path, cli):
     assert cli("--project", str(project), "pdf")[0] == 0
     second = {p.name: p.read_bytes() for p in (project / "site" / "downloads").glob("*.pdf")}
     assert first == second and first
+
+
+MM = 72 / 25.4
+
+
+def size(box) -> tuple[float, float]:
+    return float(box.width), float(box.height)
+
+
+def test_a5_booklet_and_print_shop_editions(built_project: Path):
+    downloads = built_project / "site" / "downloads"
+    a5 = PdfReader(downloads / "keittokirja-a5.pdf")
+    for page in a5.pages:
+        assert size(page.mediabox) == pytest.approx((148 * MM, 210 * MM), abs=1)
+    booklet = PdfReader(downloads / "keittokirja-a5-booklet.pdf")
+    assert len(booklet.pages) == (len(a5.pages) + 3) // 4 * 2  # two sides per sheet
+    for page in booklet.pages:
+        assert size(page.mediabox) == pytest.approx((297 * MM, 210 * MM), abs=1)  # A4 landscape
+    shop = PdfReader(downloads / "keittokirja-print.pdf")
+    for page in shop.pages:
+        assert size(page.trimbox) == pytest.approx((210 * MM, 297 * MM), abs=1)
+        assert size(page.bleedbox) == pytest.approx((216 * MM, 303 * MM), abs=1)
+        assert size(page.mediabox)[0] >= size(page.bleedbox)[0]
+
+
+def test_saddle_stitch_order():
+    from cookbook.impose import saddle_stitch_order
+
+    assert saddle_stitch_order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+    assert saddle_stitch_order(5) == [(None, 0), (1, None), (None, 2), (3, 4)]

@@ -1,0 +1,41 @@
+"""Booklet imposition: A5 pages two to an A4 sheet in saddle-stitch order, to print duplex
+(flip on the short edge), fold and staple."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+
+A4_LONG, A4_SHORT = 297 * 72 / 25.4, 210 * 72 / 25.4  # points
+
+
+def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
+    """Left and right page (0-based, None for a blank) of each sheet side, outermost first."""
+    total = (pages + 3) // 4 * 4
+    order = []
+    for sheet in range(total // 4):
+        first, last = 2 * sheet, total - 1 - 2 * sheet
+        order.append((last, first))          # front: last page on the left, first on the right
+        order.append((first + 1, last - 1))  # back: the reverse pair
+    return [tuple(p if p is not None and p < pages else None for p in side) for side in order]  # type: ignore[misc]
+
+
+def impose_booklet(source: Path, target: Path) -> Path:
+    reader = PdfReader(source)
+    width = float(reader.pages[0].mediabox.width)
+    height = float(reader.pages[0].mediabox.height)
+    # An A4 sheet on its side; the two A5 pages meet at its centre, where it is folded.
+    sheet_width, sheet_height = max(2 * width, A4_LONG), max(height, A4_SHORT)
+    x0, y0 = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
+    writer = PdfWriter()
+    for left, right in saddle_stitch_order(len(reader.pages)):
+        sheet = PageObject.create_blank_page(width=sheet_width, height=sheet_height)
+        for index, offset in ((left, x0), (right, x0 + width)):
+            if index is not None:
+                sheet.merge_transformed_page(reader.pages[index], Transformation().translate(offset, y0))
+        writer.add_page(sheet)
+    writer.add_metadata({key: value for key, value in (reader.metadata or {}).items()})
+    with target.open("wb") as out:
+        writer.write(out)
+    return target

@@ -99,6 +99,21 @@ def serve(project: Project, lang: str | None, address: str) -> int:
     return subprocess.call(command, cwd=project.root, env=env)
 
 
+def workshop_pack(project: Project, args: argparse.Namespace) -> int:
+    from .packs import PackRequest, build_pack
+
+    request = PackRequest(
+        recipe_ids=tuple(args.recipe), themes=tuple(args.theme), tags=tuple(args.tag),
+        lang=args.lang or project.source_language.code, page_format=args.format, booklet=args.imposition == "booklet",
+    )
+    cookbook = checked_cookbook(project)
+    suffix = "-booklet" if request.booklet else ""
+    output = args.output or project.build_dir / "packs" / f"workshop-{request.lang}-{request.page_format}{suffix}.pdf"
+    written = build_pack(project, cookbook, request, output.resolve())
+    print(f"wrote {written}")
+    return EXIT_OK
+
+
 def new_recipe(project: Project, recipe_id: str, title: str, theme: str) -> int:
     from .scaffold import ScaffoldError, new_recipe as scaffold
 
@@ -144,7 +159,16 @@ def parser() -> argparse.ArgumentParser:
     contributing = commands.add_parser("contributing", help="regenerate CONTRIBUTING.md from the schema and vocabularies")
     contributing.add_argument("--check", action="store_true", help="only report whether CONTRIBUTING.md is up to date")
     commands.add_parser("site", help="check, then build the website into site/")
-    commands.add_parser("pdf", help="check, then build the PDFs into site/downloads/")
+    pdf = commands.add_parser("pdf", help="check, then build the PDFs into site/downloads/, or a workshop pack")
+    pack = pdf.add_argument_group("workshop pack", "a booklet of just the chosen recipes, with its own contents")
+    pack.add_argument("--recipe", action="append", default=[], metavar="ID", help="a recipe's id (repeatable)")
+    pack.add_argument("--theme", action="append", default=[], metavar="THEME", help="every recipe of a theme")
+    pack.add_argument("--tag", action="append", default=[], metavar="TAG", help="every recipe with a tag")
+    pack.add_argument("--lang", default=None, help="language of the pack (default: the source language)")
+    pack.add_argument("--format", default="a4", choices=["a4", "a5"], help="page size")
+    pack.add_argument("--imposition", choices=["booklet"], default=None,
+                      help="booklet: pages two to a sheet in saddle-stitch order, to fold and staple")
+    pack.add_argument("--output", type=Path, default=None, help="where to write the pack (default: build/packs/)")
     commands.add_parser("all", help="check, site and pdf (the default)")
     serve_cmd = commands.add_parser("serve", help="live preview that rebuilds when a recipe is saved")
     serve_cmd.add_argument("--lang", default=None, help="the language edition to preview")
@@ -168,6 +192,10 @@ def run(argv: Sequence[str]) -> int:
             return contributing_guide(project, args.check)
         if command == "serve":
             return serve(project, args.lang, args.address)
+        if command == "pdf" and (args.recipe or args.theme or args.tag):
+            return workshop_pack(project, args)
+        if command == "pdf" and (args.lang or args.imposition or args.output or args.format != "a4"):
+            raise UsageError("--lang, --format, --imposition and --output choose a workshop pack: name its recipes with --recipe, --theme or --tag")
         {"site": build_site_only, "pdf": build_pdf_only, "all": build_all}[command](project)
         return EXIT_OK
     except UsageError as error:

@@ -1,0 +1,71 @@
+"""Workshop packs: a booklet of just the recipes a facilitator picks, with its own contents."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import UsageError
+from .config import Project
+from .model import Cookbook, Recipe
+
+
+@dataclass(frozen=True)
+class PackRequest:
+    recipe_ids: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    lang: str = "fi"
+    page_format: str = "a4"
+    booklet: bool = False
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.recipe_ids or self.themes or self.tags)
+
+
+def _unknown(kind: str, value: str, known: list[str]) -> UsageError:
+    close = difflib.get_close_matches(value, known, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    listed = ", ".join(known) if len(known) <= 30 else ", ".join(known[:30]) + ", …"
+    return UsageError(f"unknown {kind} '{value}'.{hint} Known: {listed}")
+
+
+def select_recipes(cookbook: Cookbook, request: PackRequest) -> tuple[Recipe, ...]:
+    """The published recipes named by id, theme or tag, in the book's order."""
+    if request.lang not in cookbook.languages:
+        raise UsageError(f"unknown language '{request.lang}'; the languages are {', '.join(cookbook.languages)}")
+    recipes = cookbook.recipes_in(request.lang)
+    ids = [r.id for r in recipes]
+    for recipe_id in request.recipe_ids:
+        if recipe_id not in ids:
+            raise _unknown("recipe", recipe_id, ids)
+    themes = cookbook.taxonomy.ids("themes")
+    for theme in request.themes:
+        if theme not in themes:
+            raise _unknown("theme", theme, themes)
+    tags = sorted({tag for r in recipes for tag in r.tags})
+    for tag in request.tags:
+        if tag not in tags:
+            raise _unknown("tag", tag, tags)
+    chosen = tuple(r for r in recipes if r.id in request.recipe_ids or r.theme in request.themes
+                   or set(r.tags) & set(request.tags))
+    if not chosen:
+        raise UsageError("no published recipe matches the selection")
+    return chosen
+
+
+def build_pack(project: Project, cookbook: Cookbook, request: PackRequest, output: Path) -> Path:
+    from .impose import impose_booklet
+    from .pdf import PdfRenderer
+
+    recipes = select_recipes(cookbook, request)
+    renderer = PdfRenderer(project, cookbook)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if not request.booklet:
+        return renderer.book(request.lang, output.parent, request.page_format, recipes, name=output.name)
+    flat = renderer.book(request.lang, output.parent, request.page_format, recipes, name=f".{output.stem}-pages.pdf")
+    impose_booklet(flat, output)
+    flat.unlink()
+    return output

@@ -13,7 +13,9 @@ from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from .body import numbered_items
 from .config import Project
+from .errors import CookbookError
 from .fetcher import ProjectFetcher
 from .hyphenate import hyphenate_html
 from .impose import impose_booklet
@@ -45,6 +47,45 @@ def qr_svg(url: str) -> Markup:
     code = segno.make(url, error="m")
     svg = code.svg_inline(scale=1, border=0, dark="#1a1a1a", omitsize=True)
     return Markup(svg)
+
+
+class CardOverflow(CookbookError):
+    """A card's text does not fit on the card."""
+
+
+CARD_FIELDS = {"front": "the title and summary (front)", "back": "the steps (back)"}
+
+
+def short_step(step: str) -> str:
+    """A step in short, for the back of a card: its first clause (up to a full stop, colon or
+    comma), as long as that leaves a phrase of some length."""
+    for match in re.finditer(r"[.!?:;,](?=\s)", step):
+        if match.start() >= 15:
+            return step[: match.start()].rstrip() + ("." if step[match.start()] in ".!?" else "…")
+    return step
+
+
+def short_steps(recipe: Recipe) -> list[str]:
+    return [short_step(step) for step in numbered_items(recipe.sections.get("steps", ""))]
+
+
+def check_cards_fit(document, recipes: dict[str, Recipe]) -> None:  # document: weasyprint.Document
+    """Every card side must be exactly one page: a page that starts no new card is an overflow."""
+    previous = None
+    seen: set[str] = set()
+    for page in document.pages:
+        sides = [name for name in page.anchors if name.startswith("card-") and name not in seen]
+        if sides:
+            seen.update(sides)
+            previous = sides[-1]
+            continue
+        recipe_id, side = previous.removeprefix("card-").rsplit("-", 1) if previous else ("?", "front")
+        recipe = recipes.get(recipe_id)
+        where = recipe.path if recipe else recipe_id
+        raise CardOverflow(
+            f"{where}: the card's text does not fit on 63 × 88 mm: {CARD_FIELDS[side]} is too long; "
+            "shorten it (on the back, the first sentence of each step is shown)"
+        )
 
 
 def without_rel(html: str) -> str:
@@ -100,6 +141,13 @@ class PdfRenderer:
         return Markup(html)
 
     def render(self, template: str, lang: str, target: Path, **context: object) -> Path:
+        document = self.layout(template, lang, **context)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Tagged PDF/UA-1: structure, language and alt texts for screen readers and archives.
+        document.write_pdf(target, pdf_variant=PDF_VARIANT)
+        return target
+
+    def layout(self, template: str, lang: str, **context: object):  # -> weasyprint.Document
         recipes = context.get("recipes") or [context.get("recipe")]
         newest = max((r.updated for r in recipes if r), default=date(2026, 1, 1))
         html = self.environment(lang).get_template(template).render(
@@ -112,10 +160,7 @@ class PdfRenderer:
         if self.project.language(lang).strings.get("hyphenation") == "voikko":
             html = hyphenate_html(html)
         document = HTML(string=html, base_url=self.print_dir.as_uri() + "/", url_fetcher=self.fetcher)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Tagged PDF/UA-1: structure, language and alt texts for screen readers and archives.
-        document.write_pdf(target, font_config=self.fonts, cache=self.cache, pdf_variant=PDF_VARIANT)
-        return target
+        return document.render(font_config=self.fonts, cache=self.cache, pdf_variant=PDF_VARIANT)
 
     def book(self, lang: str, out_dir: Path, page_format: str = "a4", recipes: tuple[Recipe, ...] | None = None,
              name: str | None = None) -> Path:
@@ -127,6 +172,19 @@ class PdfRenderer:
             chapters=[(theme, chapter) for theme, chapter in chapters if chapter], recipes=chosen,
             format_css=FORMATS[page_format],
         )
+
+    def cards(self, lang: str, out_dir: Path) -> list[Path]:
+        """The card deck: single 63 × 88 mm cards, and the same nine to an A4 sheet with cut
+        marks. Fails, naming the recipe and the side, when a card's text does not fit."""
+        recipes = self.cookbook.recipes_in(lang)
+        names = self.project.language(lang).strings["pdf"]
+        single = self.layout("cards.html.j2", lang, recipes=recipes, format_css="cards.css", short_steps=short_steps)
+        check_cards_fit(single, {r.id: r for r in recipes})
+        out_dir.mkdir(parents=True, exist_ok=True)
+        single.write_pdf(out_dir / names["cards"], pdf_variant=PDF_VARIANT)
+        sheets = self.layout("card-sheets.html.j2", lang, recipes=recipes, format_css="cards.css", short_steps=short_steps)
+        sheets.write_pdf(out_dir / names["card_sheets"], pdf_variant=PDF_VARIANT)
+        return [out_dir / names["cards"], out_dir / names["card_sheets"]]
 
     def handout(self, recipe: Recipe, out_dir: Path) -> Path:
         return self.render("handout.html.j2", recipe.lang, out_dir / handout_name(recipe.id, recipe.lang), recipe=recipe)
@@ -144,5 +202,6 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path) -> list[Path
             written.append(renderer.book(language.code, out_dir, page_format))
         a5 = out_dir / book_name(project, language.code, "a5")
         written.append(impose_booklet(a5, out_dir / booklet_name(project, language.code)))
+        written.extend(renderer.cards(language.code, out_dir))
         written.extend(renderer.handout(recipe, out_dir) for recipe in recipes)
     return written

@@ -1,0 +1,43 @@
+"""The workshop card deck: one 63 × 88 mm card per recipe, nine to a sheet, and a build that
+fails, naming the recipe and the side, when a card's text does not fit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from cookbook.check import check_project
+from cookbook.config import Project
+
+MM = 72 / 25.4
+
+
+@pytest.mark.parametrize("lang, single, sheets", [("fi", "korttipakka.pdf", "korttipakka-arkit.pdf"),
+                                                   ("en", "cards-en.pdf", "cards-en-sheets.pdf")])
+def test_one_card_per_recipe(built_project: Path, lang: str, single: str, sheets: str):
+    recipes = check_project(Project(built_project)).cookbook.recipes_in(lang)
+    deck = PdfReader(built_project / "site" / "downloads" / single)
+    assert len(deck.pages) == 2 * len(recipes)  # front and back, nothing spilled over
+    for page in deck.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((63 * MM, 88 * MM), abs=0.5)
+    text = " ".join(page.extract_text().replace("\x00", "") for page in deck.pages)
+    for recipe in recipes:
+        assert recipe.title.split()[0] in text
+    sheet = PdfReader(built_project / "site" / "downloads" / sheets)
+    assert len(sheet.pages) == 2 * ((len(recipes) + 8) // 9)
+    assert (float(sheet.pages[0].mediabox.width), float(sheet.pages[0].mediabox.height)) == pytest.approx((210 * MM, 297 * MM), abs=0.5)
+
+
+def test_overflowing_card_fails_the_build_naming_recipe_and_field(project: Path, cli):
+    recipe = project / "recipes" / "sidosryhmaanalyysi" / "fi.md"
+    many_steps = "\n".join(f"{n}. Kirjoittakaa tähän hyvin pitkä vaihe numero {n} ilman yhtään välimerkkiä joka lyhentäisi sitä kortilla"
+                           for n in range(1, 15))
+    text = recipe.read_text(encoding="utf-8")
+    start, end = text.index("1. Kokoa"), text.index("## Vinkit")
+    recipe.write_text(text[:start] + many_steps + "\n\n" + text[end:], encoding="utf-8")
+    code, out, err = cli("--project", str(project), "pdf")
+    assert code == 3
+    assert "recipes/sidosryhmaanalyysi/fi.md" in err and "steps (back)" in err
+    assert "Traceback" not in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from urllib.parse import unquote
 from datetime import date, datetime, timezone
@@ -47,6 +48,12 @@ def qr_svg(url: str) -> Markup:
     code = segno.make(url, error="m")
     svg = code.svg_inline(scale=1, border=0, dark="#1a1a1a", omitsize=True)
     return Markup(svg)
+
+
+def build_date() -> date | None:
+    """SOURCE_DATE_EPOCH, the reproducible-builds convention, when it is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date() if epoch.isdigit() else None
 
 
 class CardOverflow(CookbookError):
@@ -149,7 +156,7 @@ class PdfRenderer:
 
     def layout(self, template: str, lang: str, **context: object):  # -> weasyprint.Document
         recipes = context.get("recipes") or [context.get("recipe")]
-        newest = max((r.updated for r in recipes if r), default=date(2026, 1, 1))
+        newest = build_date() or max((r.updated for r in recipes if r), default=date(2026, 1, 1))
         html = self.environment(lang).get_template(template).render(
             # The newest content date stands for the edition's date, so that the same input
             # gives the same PDF bytes.

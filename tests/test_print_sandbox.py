@@ -66,3 +66,36 @@ def test_hostile_html_renders_without_what_it_asks_for(fetcher: ProjectFetcher, 
 def test_without_rel_strips_every_spelling():
     for tag in ['<a rel="attachment" href="x">', "<a REL='attachment' href=x>", "<a rel=attachment href=x>"]:
         assert "rel" not in without_rel(tag).lower()
+
+
+def test_renderer_builds_a_hostile_recipe_without_what_it_asks_for(built_project: Path, tmp_path: Path):
+    """Behind the check: even a recipe that slipped past it cannot make the PDF fetch or embed."""
+    import dataclasses
+
+    from cookbook.check import check_project
+    from cookbook.config import Project
+    from cookbook.pdf import PdfRenderer
+
+    project = Project(built_project)
+    cookbook = check_project(project).cookbook
+    recipe = cookbook.recipes_in("fi")[0]
+    hostile = dataclasses.replace(recipe, sections={**recipe.sections, "why": (
+        "![Salaisuus](/etc/passwd)\n\n![Etä](http://127.0.0.1:9/kuva.png)\n\n"
+        '<a rel="attachment" href="file:///etc/hostname">liite</a> Tekstiä.')})
+    target = PdfRenderer(project, cookbook).handout(hostile, tmp_path)
+    reader = PdfReader(target)
+    assert not reader.attachments
+    assert "Tekstiä" in "".join(p.extract_text().replace("\x00", "") for p in reader.pages)
+    assert b"root:" not in target.read_bytes()
+
+
+def test_source_date_epoch_sets_the_pdf_date(built_project: Path, tmp_path: Path, monkeypatch):
+    from cookbook.check import check_project
+    from cookbook.config import Project
+    from cookbook.pdf import PdfRenderer
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
+    project = Project(built_project)
+    cookbook = check_project(project).cookbook
+    target = PdfRenderer(project, cookbook).handout(cookbook.recipes_in("fi")[0], tmp_path)
+    assert PdfReader(target).metadata["/CreationDate"].startswith("D:20231114")

@@ -30,6 +30,25 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+@pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    """A copy of the project with one small known-good recipe (recipes/esimerkki) in place of the
+    shipped ones: for tests of the machinery, which need not render the whole cookbook."""
+    from datetime import date, timedelta
+
+    root = copy_project(tmp_path / "project")
+    for folder in (root / "recipes").iterdir():
+        if folder.is_dir():
+            shutil.rmtree(folder)
+    target = root / "recipes" / "esimerkki"
+    target.mkdir()
+    recent = (date.today() - timedelta(days=30)).isoformat()
+    for lang in ("fi", "en"):
+        text = (ROOT / "tests" / "fixtures" / "esimerkki" / f"{lang}.md").read_text(encoding="utf-8")
+        (target / f"{lang}.md").write_text(text.replace("2025-06-01", recent), encoding="utf-8")
+    return root
+
+
 DRAFT_ID = "luonnos"
 
 

@@ -65,13 +65,14 @@ def test_pages_carry_page_numbers_in_the_footer(built_project: Path):
         assert texts[index].strip().endswith(str(index + 1)), f"page {index + 1}"
 
 
-def test_failed_build_leaves_the_previous_site_untouched(project: Path, cli):
+def test_failed_build_leaves_the_previous_site_untouched(small_project: Path, cli):
+    project = small_project
     assert cli("--project", str(project))[0] == 0
     site = project / "site"
     before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
-    recipe = project / "recipes" / "sidosryhmaanalyysi" / "fi.md"
-    recipe.write_text(recipe.read_text(encoding="utf-8").replace("theme: launch", "theme: nonsense"), encoding="utf-8")
+    recipe = project / "recipes" / "esimerkki" / "fi.md"
+    recipe.write_text(recipe.read_text(encoding="utf-8").replace("theme: networks", "theme: nonsense"), encoding="utf-8")
     code, out, err = cli("--project", str(project))
 
     assert code == 1
@@ -81,7 +82,8 @@ def test_failed_build_leaves_the_previous_site_untouched(project: Path, cli):
     assert after == before
 
 
-def test_site_engine_failure_leaves_the_previous_site_untouched(project: Path, cli):
+def test_site_engine_failure_leaves_the_previous_site_untouched(small_project: Path, cli):
+    project = small_project
     assert cli("--project", str(project))[0] == 0
     index = (project / "site" / "index.html").read_bytes()
     (project / "mkdocs.yml").write_text(
@@ -115,16 +117,17 @@ def tiny_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def test_recipe_images_reach_the_site_and_the_pdf(project: Path, cli):
-    folder = project / "recipes" / "sidosryhmaanalyysi"
+def test_recipe_images_reach_the_site_and_the_pdf(small_project: Path, cli):
+    project = small_project
+    folder = project / "recipes" / "esimerkki"
     (folder / "kartta.png").write_bytes(tiny_png())
     recipe = folder / "fi.md"
     recipe.write_text(recipe.read_text(encoding="utf-8").replace(
         "## Vaiheet", "![Sidosryhmäkartta seinällä](kartta.png)\n\n## Vaiheet"), encoding="utf-8")
     code, out, err = cli("--project", str(project))
     assert code == 0, out + err
-    page = project / "site" / "recipes" / "sidosryhmaanalyysi"
+    page = project / "site" / "recipes" / "esimerkki"
     assert (page / "kartta.png").read_bytes() == tiny_png()
     assert 'alt="Sidosryhmäkartta seinällä"' in (page / "index.html").read_text(encoding="utf-8")
-    handout = PdfReader(project / "site" / "downloads" / "sidosryhmaanalyysi-fi.pdf")
+    handout = PdfReader(project / "site" / "downloads" / "esimerkki-fi.pdf")
     assert any("/XObject" in p["/Resources"] and p["/Resources"]["/XObject"] for p in handout.pages)

@@ -30,14 +30,15 @@ def test_one_card_per_recipe(built_project: Path, lang: str, single: str, sheets
     assert (float(sheet.pages[0].mediabox.width), float(sheet.pages[0].mediabox.height)) == pytest.approx((210 * MM, 297 * MM), abs=0.5)
 
 
-def test_overflowing_card_fails_the_build_naming_recipe_and_field(project: Path, cli):
-    recipe = project / "recipes" / "sidosryhmaanalyysi" / "fi.md"
+def test_overflowing_card_fails_the_build_naming_recipe_and_field(small_project: Path, cli):
+    project = small_project
+    recipe = project / "recipes" / "esimerkki" / "fi.md"
     many_steps = "\n".join(f"{n}. Kirjoittakaa tähän hyvin pitkä vaihe numero {n} ilman yhtään välimerkkiä joka lyhentäisi sitä kortilla"
                            for n in range(1, 15))
     text = recipe.read_text(encoding="utf-8")
-    start, end = text.index("1. Kokoa"), text.index("## Vinkit")
+    start, end = text.index("1. Varaa"), text.index("## Vinkit")
     recipe.write_text(text[:start] + many_steps + "\n\n" + text[end:], encoding="utf-8")
     code, out, err = cli("--project", str(project), "pdf")
     assert code == 3
-    assert "recipes/sidosryhmaanalyysi/fi.md" in err and "steps (back)" in err
+    assert "recipes/esimerkki/fi.md" in err and "steps (back)" in err
     assert "Traceback" not in err

@@ -16,19 +16,8 @@ RECENT = (date.today() - timedelta(days=30)).isoformat()
 
 
 @pytest.fixture
-def small(project: Path) -> Path:
-    """The project with one known-good recipe (recipes/esimerkki) in place of the shipped ones."""
-    for folder in (project / "recipes").iterdir():
-        if folder.is_dir():
-            for path in folder.iterdir():
-                path.unlink()
-            folder.rmdir()
-    target = project / "recipes" / "esimerkki"
-    target.mkdir()
-    for lang in ("fi", "en"):
-        text = (FIXTURE / f"{lang}.md").read_text(encoding="utf-8").replace("2025-06-01", RECENT)
-        (target / f"{lang}.md").write_text(text, encoding="utf-8")
-    return project
+def small(small_project: Path) -> Path:
+    return small_project
 
 
 def edit(old: str, new: str) -> Callable[[str], str]:

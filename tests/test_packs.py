@@ -12,12 +12,14 @@ MM = 72 / 25.4
 
 def test_pack_of_chosen_recipes_has_its_own_contents(project: Path, cli):
     out = project / "pack.pdf"
-    code, stdout, err = cli("--project", str(project), "pdf", "--recipe", "sidosryhmaanalyysi", "--lang", "en",
+    code, stdout, err = cli("--project", str(project), "pdf", "--recipe", "sidosryhmaanalyysi", "--recipe", "pikaprojektitreffit", "--lang", "en",
                             "--format", "a5", "--output", str(out))
     assert code == 0, stdout + err
     reader = PdfReader(out)
     text = "\n".join(page.extract_text().replace("\x00", "") for page in reader.pages)
     assert "Stakeholder analysis to start an ecosystem" in text and "Contents" in text
+    book = PdfReader(project / "site" / "downloads" / "cookbook-en-a4.pdf") if (project / "site").exists() else None
+    assert book is None or len(reader.pages) < len(book.pages)
     assert float(reader.pages[0].mediabox.width) == pytest.approx(148 * MM, abs=1)
 
 

@@ -111,7 +111,8 @@ def test_metrics_appendix_lists_every_metric_with_its_page(book, cookbook):
             assert metric.name.split()[0] in appendix
 
 
-def test_same_input_gives_the_same_bytes(project: Path, cli):
+def test_same_input_gives_the_same_bytes(small_project: Path, cli):
+    project = small_project
     assert cli("--project", str(project), "pdf")[0] == 0
     first = {p.name: p.read_bytes() for p in (project / "site" / "downloads").glob("*.pdf")}
     assert cli("--project", str(project), "pdf")[0] == 0

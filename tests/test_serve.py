@@ -35,23 +35,24 @@ def wait_for(url: str, text: str, seconds: float) -> str:
     raise AssertionError(f"{text!r} did not appear at {url} within {seconds}s")
 
 
-def test_serve_rerenders_when_a_recipe_is_saved(project: Path):
+def test_serve_rerenders_when_a_recipe_is_saved(small_project: Path):
+    project = small_project
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "--project", str(project), "serve", "--address", f"127.0.0.1:{port}"],
         cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
-        url = f"http://127.0.0.1:{port}/recipes/sidosryhmaanalyysi/"
-        wait_for(url, "Sidosryhmäanalyysi ekosysteemin alkuun", 45)
-        recipe = project / "recipes" / "sidosryhmaanalyysi" / "fi.md"
+        url = f"http://127.0.0.1:{port}/recipes/esimerkki/"
+        wait_for(url, "Esimerkkiresepti testejä varten", 45)
+        recipe = project / "recipes" / "esimerkki" / "fi.md"
         recipe.write_text(
             recipe.read_text(encoding="utf-8").replace(
-                "title: Sidosryhmäanalyysi ekosysteemin alkuun", "title: Sidosryhmäanalyysi uudelle verkostolle"
+                "title: Esimerkkiresepti testejä varten", "title: Esimerkkiresepti uudella nimellä"
             ),
             encoding="utf-8",
         )
-        wait_for(url, "Sidosryhmäanalyysi uudelle verkostolle", 45)
+        wait_for(url, "Esimerkkiresepti uudella nimellä", 45)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)

@@ -156,3 +156,18 @@ def test_handouts_are_one_or_two_a4_pages(built_project: Path, cookbook):
             reader = PdfReader(built_project / "site" / "downloads" / f"{recipe.id}-{lang}.pdf")
             assert 1 <= len(reader.pages) <= 2, f"{recipe.id}-{lang}.pdf has {len(reader.pages)} pages"
             assert size(reader.pages[0].mediabox) == pytest.approx((210 * MM, 297 * MM), abs=1)
+
+
+def test_only_the_cookbooks_own_fonts_are_embedded(book):
+    """No glyph fell back to a system font: every font is ours, and embedded."""
+    lang, reader = book
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            fonts.add(str(font["/BaseFont"]).split("+")[-1])
+            descendant = font.get("/DescendantFonts")
+            if descendant:
+                descriptor = descendant[0].get_object()["/FontDescriptor"].get_object()
+                assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+    assert fonts and all(name.startswith(("Source-Sans-3", "Source-Serif-4")) for name in fonts), fonts

@@ -194,7 +194,8 @@ class PdfRenderer:
         return [out_dir / names["cards"], out_dir / names["card_sheets"]]
 
     def handout(self, recipe: Recipe, out_dir: Path) -> Path:
-        return self.render("handout.html.j2", recipe.lang, out_dir / handout_name(recipe.id, recipe.lang), recipe=recipe)
+        return self.render("handout.html.j2", recipe.lang, out_dir / handout_name(recipe.id, recipe.lang), recipe=recipe,
+                           format_css="handout.css")
 
 
 def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path) -> list[Path]:

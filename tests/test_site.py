@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -108,7 +109,7 @@ def test_each_recipe_page_lists_all_its_metrics(site: Path, cookbook):
         for recipe in cookbook.recipes_in(lang):
             html = (edition / "recipes" / recipe.id / "index.html").read_text(encoding="utf-8")
             table = html[html.index("<table>"):html.index("</table>")]
-            rows = re.findall(r"<tr>\s*<td>(.*?)</td>", table, re.S)
+            rows = [html_unescape(cell) for cell in re.findall(r"<tr>\s*<td>(.*?)</td>", table, re.S)]
             assert rows == [m.name for m in recipe.metrics]
 
 

@@ -156,7 +156,7 @@ def render_pages(
     edition = next(e for e in editions if e.lang == lang)
     env = make_environment(project.templates_dir / "site", cookbook.taxonomy, project.language(lang))
     env.globals.update(
-        content=cookbook.content, edition=edition,
+        content=cookbook.content, edition=edition, duration_days=duration_days,
         repository=project.settings.get("repository", {}),
         languages={language.code: language.strings["name"] for language in project.languages},
         book_files={language.code: book_files(project, language.code) for language in project.languages},

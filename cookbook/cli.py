@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Sequence
 
 from .config import Project, find_project
@@ -17,6 +18,8 @@ from .model import Cookbook
 # The renderers (WeasyPrint, Jinja2, MkDocs config) are imported by the commands that use
 # them, so that `check` starts fast.
 from .check import CheckResult, UsageError, check_project
+from .progress import Progress
+from .print_formats import KINDS, PdfSettings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 
@@ -29,7 +32,7 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def report(result: CheckResult, strict: bool) -> bool:
+def report(result: CheckResult, strict: bool, quiet: bool = False) -> bool:
     """Print the diagnostics and a summary; True when the check passes."""
     github = os.environ.get("GITHUB_ACTIONS") == "true"
     for diagnostic in result.diagnostics:
@@ -38,51 +41,74 @@ def report(result: CheckResult, strict: bool) -> bool:
             print(diagnostic.github_annotation())
     problems = len(result.diagnostics)
     detail = f" ({plural(result.errors, 'error')}, {plural(result.warnings, 'warning')})" if problems else ""
-    print(f"{plural(result.recipes, 'recipe')}, {plural(problems, 'problem')}{detail}")
+    if problems or not quiet:
+        print(f"{plural(result.recipes, 'recipe')}, {plural(problems, 'problem')}{detail}")
     return result.errors == 0 and not (strict and result.warnings)
 
 
-def checked_cookbook(project: Project, strict: bool = False) -> Cookbook:
-    result = check_project(project)
-    if not report(result, strict) or result.cookbook is None:
+def checked_cookbook(project: Project, progress: Progress, strict: bool = False) -> Cookbook:
+    with progress.stage("check"):
+        result = check_project(project)
+    if not report(result, strict, progress.quiet) or result.cookbook is None:
         raise BuildFailed("the recipes have problems; nothing was built")
     return result.cookbook
 
 
-def build_all(project: Project) -> None:
-    from .pdf import build_pdfs
-    from .site_engine import OFFLINE_ZIP, build_offline_zip, build_site
+@dataclass(frozen=True)
+class BuildOptions:
+    progress: Progress
+    pdf: PdfSettings
+    kinds: tuple[str, ...]
 
-    cookbook = checked_cookbook(project)
+
+def build_all(project: Project, options: BuildOptions) -> None:
+    from .pdf_jobs import build_pdfs
+    from .site_engine import OFFLINE_ZIP, build_offline_zip, build_sites, offline_site_dir
+
+    progress = options.progress
+    cookbook = checked_cookbook(project, progress)
     staging = fresh_dir(project.build_dir / "staging" / "site")
-    build_site(project, cookbook, staging)
-    written = build_pdfs(project, cookbook, staging / "downloads")
-    build_offline_zip(project, cookbook, staging / "downloads", staging / OFFLINE_ZIP)
+    with progress.stage("site (pages, both editions, offline copy)"):
+        build_sites(project, cookbook, [(staging, False), (offline_site_dir(project), True)])
+    written = build_pdfs(project, cookbook, staging / "downloads", options.kinds, options.pdf, progress)
+    with progress.stage("offline zip"):
+        build_offline_zip(project, staging / "downloads", staging / OFFLINE_ZIP)
     replace_dir(staging, project.site_dir)
-    print(f"site/ ready: {len(project.languages)} language editions, {plural(len(written), 'PDF')}")
+    say(progress, f"site/ ready: {len(project.languages)} language editions, {plural(len(written), 'PDF')}")
 
 
-def build_site_only(project: Project) -> None:
+def build_site_only(project: Project, options: BuildOptions) -> None:
     from .site_engine import build_site
 
-    cookbook = checked_cookbook(project)
+    progress = options.progress
+    cookbook = checked_cookbook(project, progress)
     staging = fresh_dir(project.build_dir / "staging" / "site")
-    build_site(project, cookbook, staging)
+    with progress.stage("site (pages, both editions)"):
+        build_site(project, cookbook, staging)
     previous_downloads = project.site_dir / "downloads"
     if previous_downloads.is_dir():
         shutil.copytree(previous_downloads, staging / "downloads", dirs_exist_ok=True)
     replace_dir(staging, project.site_dir)
-    print("site/ ready")
+    say(progress, "site/ ready")
 
 
-def build_pdf_only(project: Project) -> None:
-    from .pdf import build_pdfs
+def build_pdf_only(project: Project, options: BuildOptions) -> None:
+    from .pdf_jobs import build_pdfs
 
-    cookbook = checked_cookbook(project)
+    cookbook = checked_cookbook(project, options.progress)
     staging = fresh_dir(project.build_dir / "staging" / "downloads")
-    written = build_pdfs(project, cookbook, staging)
+    previous = project.site_dir / "downloads"
+    if options.kinds != KINDS and previous.is_dir():
+        # Only some kinds are rebuilt: the others stay as they were.
+        shutil.copytree(previous, staging, dirs_exist_ok=True)
+    written = build_pdfs(project, cookbook, staging, options.kinds, options.pdf, options.progress)
     replace_dir(staging, project.site_dir / "downloads")
-    print(f"site/downloads/ ready: {plural(len(written), 'PDF')}")
+    say(options.progress, f"site/downloads/ ready: {plural(len(written), 'PDF')}")
+
+
+def say(progress: Progress, message: str) -> None:
+    if not progress.quiet:
+        print(message)
 
 
 def serve(project: Project, lang: str | None, address: str) -> int:
@@ -99,18 +125,18 @@ def serve(project: Project, lang: str | None, address: str) -> int:
     return subprocess.call(command, cwd=project.root, env=env)
 
 
-def workshop_pack(project: Project, args: argparse.Namespace) -> int:
+def workshop_pack(project: Project, args: argparse.Namespace, options: BuildOptions) -> int:
     from .packs import PackRequest, build_pack
 
     request = PackRequest(
         recipe_ids=tuple(args.recipe), themes=tuple(args.theme), tags=tuple(args.tag),
         lang=args.lang or project.source_language.code, page_format=args.format, booklet=args.imposition == "booklet",
     )
-    cookbook = checked_cookbook(project)
+    cookbook = checked_cookbook(project, options.progress)
     suffix = "-booklet" if request.booklet else ""
     output = args.output or project.build_dir / "packs" / f"workshop-{request.lang}-{request.page_format}{suffix}.pdf"
-    written = build_pack(project, cookbook, request, output.resolve())
-    print(f"wrote {written}")
+    written = build_pack(project, cookbook, request, output.resolve(), options.pdf, options.progress)
+    say(options.progress, f"wrote {written}")
     return EXIT_OK
 
 
@@ -148,6 +174,12 @@ def contributing_guide(project: Project, check_only: bool) -> int:
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="build.py", description="Build the cluster-development cookbook.")
     main.add_argument("--project", type=Path, default=None, help="the project folder (default: where cookbook.yml is)")
+    main.add_argument("--quiet", "-q", action="store_true", help="no progress lines or summary, only problems")
+    main.add_argument("--timings", action="store_true", help="print the time each stage took")
+    main.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                      help="processes rendering PDFs (default: one per core; 1: all in one process)")
+    main.add_argument("--no-cache", action="store_true",
+                      help="render every PDF anew instead of reusing those whose inputs have not changed")
     commands = main.add_subparsers(dest="command")
     check = commands.add_parser("check", help="check every recipe and report problems")
     check.add_argument("paths", nargs="*", type=Path, help="recipe files or folders to report on (default: all)")
@@ -160,6 +192,8 @@ def parser() -> argparse.ArgumentParser:
     contributing.add_argument("--check", action="store_true", help="only report whether CONTRIBUTING.md is up to date")
     commands.add_parser("site", help="check, then build the website into site/")
     pdf = commands.add_parser("pdf", help="check, then build the PDFs into site/downloads/, or a workshop pack")
+    pdf.add_argument("--only", action="append", choices=KINDS, default=[],
+                     help="just these PDFs (repeatable): book (A4 book), editions (A5, booklet, print shop), cards, handouts")
     pack = pdf.add_argument_group("workshop pack", "a booklet of just the chosen recipes, with its own contents")
     pack.add_argument("--recipe", action="append", default=[], metavar="ID", help="a recipe's id (repeatable)")
     pack.add_argument("--theme", action="append", default=[], metavar="THEME", help="every recipe of a theme")
@@ -184,8 +218,13 @@ def run(argv: Sequence[str]) -> int:
     try:
         project = find_project(args.project)
         command = args.command or "all"
+        if args.jobs < 0:
+            raise UsageError("--jobs takes a number of processes, 1 or more (0: one per core)")
+        progress = Progress(quiet=args.quiet)
+        kinds = tuple(kind for kind in KINDS if kind in (getattr(args, "only", None) or KINDS))
+        options = BuildOptions(progress, PdfSettings(jobs=args.jobs, cache=not args.no_cache), kinds)
         if command == "check":
-            return EXIT_OK if report(check_project(project, args.paths), args.strict) else EXIT_PROBLEMS
+            return EXIT_OK if report(check_project(project, args.paths), args.strict, args.quiet) else EXIT_PROBLEMS
         if command == "new":
             return new_recipe(project, args.id, args.title, args.theme)
         if command == "contributing":
@@ -193,10 +232,12 @@ def run(argv: Sequence[str]) -> int:
         if command == "serve":
             return serve(project, args.lang, args.address)
         if command == "pdf" and (args.recipe or args.theme or args.tag):
-            return workshop_pack(project, args)
+            return workshop_pack(project, args, options)
         if command == "pdf" and (args.lang or args.imposition or args.output or args.format != "a4"):
             raise UsageError("--lang, --format, --imposition and --output choose a workshop pack: name its recipes with --recipe, --theme or --tag")
-        {"site": build_site_only, "pdf": build_pdf_only, "all": build_all}[command](project)
+        {"site": build_site_only, "pdf": build_pdf_only, "all": build_all}[command](project, options)
+        if args.timings:
+            print(progress.timing_report())
         return EXIT_OK
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .check import UsageError
 from .config import Project
 from .model import Cookbook, Recipe
+
+if TYPE_CHECKING:
+    from .pdf_jobs import PdfSettings
+    from .progress import Progress
 
 
 @dataclass(frozen=True)
@@ -56,16 +61,20 @@ def select_recipes(cookbook: Cookbook, request: PackRequest) -> tuple[Recipe, ..
     return chosen
 
 
-def build_pack(project: Project, cookbook: Cookbook, request: PackRequest, output: Path) -> Path:
-    from .impose import impose_booklet
-    from .pdf import PdfRenderer
+def build_pack(project: Project, cookbook: Cookbook, request: PackRequest, output: Path,
+               settings: "PdfSettings | None" = None, progress: "Progress | None" = None) -> Path:
+    from .book import BookRequest
+    from .pdf_jobs import PdfSettings, build_book
+    from .progress import QUIET
 
     recipes = select_recipes(cookbook, request)
-    renderer = PdfRenderer(project, cookbook)
+    book = BookRequest(request.lang, request.page_format, tuple(r.id for r in recipes))
     output.parent.mkdir(parents=True, exist_ok=True)
+    settings, progress = settings or PdfSettings(), progress or QUIET
     if not request.booklet:
-        return renderer.book(request.lang, output.parent, request.page_format, recipes, name=output.name)
-    flat = renderer.book(request.lang, output.parent, request.page_format, recipes, name=f".{output.stem}-pages.pdf")
-    impose_booklet(flat, output)
+        build_book(project, cookbook, book, output, settings=settings, progress=progress)
+        return output
+    flat = output.with_name(f".{output.stem}-pages.pdf")
+    build_book(project, cookbook, book, flat, booklet=output, settings=settings, progress=progress)
     flat.unlink()
     return output

@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Callable
 from urllib.parse import unquote
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import segno
 from markupsafe import Markup
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from .body import numbered_items
@@ -19,11 +22,9 @@ from .config import Project
 from .errors import CookbookError
 from .fetcher import ProjectFetcher
 from .hyphenate import hyphenate_html
-from .impose import impose_booklet
-from .print_formats import FORMATS, book_name, booklet_name
 from .markdown_render import MarkdownRenderer
 from .model import Cookbook, Recipe
-from .pages import handout_name
+from .pdf_cache import PdfCache, folder_digest
 from .templating import make_environment
 
 
@@ -31,6 +32,7 @@ PDF_VARIANT = "pdf/ua-1"
 
 EXTERNAL_LINK = re.compile(r'<a href="(https?://[^"]+)"[^>]*>(.*?)</a>', re.S)
 IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")(?![a-z][a-z0-9+.-]*:)([^"]+)(")')
+STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 REL_ATTRIBUTE = re.compile(r"""\srel\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 
 
@@ -72,6 +74,28 @@ def short_step(step: str) -> str:
     return step
 
 
+EXTRA_SECTIONS = ("methods", "tips", "pitfalls", "cases", "related", "sources")
+HEADING_WEIGHT = 80  # a heading and its spacing, in characters of text
+
+
+def extras_columns(recipe: Recipe, titles: dict[str, str], count: int) -> list[list[str]]:
+    """The sections after the metrics that the recipe has, in order, cut into `count` columns
+    of about the same length (the cut that best balances their characters)."""
+    weights = {
+        "methods": sum(len(m.name) + len(m.description) for m in recipe.methods),
+        "tips": len(recipe.sections.get("tips") or ""), "pitfalls": len(recipe.sections.get("pitfalls") or ""),
+        "cases": sum(len(c.name) + len(c.organisation) + len(c.place) + len(c.description) + 10 for c in recipe.cases),
+        "related": sum(len(titles[other]) + 10 for other in recipe.related if other in titles),
+        "sources": sum(len(s.title) + len(s.publisher) + len(s.url) + 10 for s in recipe.sources),
+    }
+    keys = [key for key in EXTRA_SECTIONS if weights[key]]
+    if count == 1 or len(keys) < 2:
+        return [keys]
+    sizes = [weights[key] + HEADING_WEIGHT for key in keys]
+    cut = min(range(1, len(keys)), key=lambda k: abs(sum(sizes[:k]) - sum(sizes[k:])))
+    return [keys[:cut], keys[cut:]]
+
+
 def short_steps(recipe: Recipe) -> list[str]:
     return [short_step(step) for step in numbered_items(recipe.sections.get("steps", ""))]
 
@@ -101,26 +125,49 @@ def without_rel(html: str) -> str:
     return REL_ATTRIBUTE.sub("", html)
 
 
-class PdfRenderer:
-    """Renders documents for one project, sharing fonts, cache and fetcher between them."""
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered PDF and what its parts' assembly needs to know of it."""
 
-    def __init__(self, project: Project, cookbook: Cookbook):
+    pdf: bytes
+    pages: int
+    anchors: dict[str, int]  # element id -> 0-based index of the page it is on
+    cached: bool = False
+
+
+class PdfRenderer:
+    """Renders documents for one project, sharing fonts, cache and fetcher between them.
+
+    One per process: WeasyPrint's font configuration and image cache cannot cross processes."""
+
+    def __init__(self, project: Project, cookbook: Cookbook, cache: PdfCache | None = None):
         self.project = project
         self.cookbook = cookbook
         self.print_dir = project.templates_dir / "print"
-        self.fetcher = ProjectFetcher([self.print_dir, project.templates_dir / "fonts", project.recipes_dir, project.root / "content"])
+        self.fetcher = ProjectFetcher(
+            [self.print_dir, project.templates_dir / "fonts", project.recipes_dir, project.root / "content"],
+            font_cache=project.build_dir / "cache" / "fonts",
+        )
         self.fonts = FontConfiguration()
-        self.cache: dict = {}
+        self.image_cache: dict = {}
+        self.pdf_cache = cache or PdfCache(project.build_dir / "cache" / "pdf", enabled=False)
         self.markdown = MarkdownRenderer(project.mkdocs_config_path)
         self._environments: dict = {}
+        self._stylesheets: dict[str, CSS] = {}
         # WeasyPrint logs refused fetches; they are expected for untrusted input.
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+    @cached_property
+    def inputs_digest(self) -> str:
+        """Every file a print template may pull in besides images: the CSS and the fonts."""
+        return folder_digest(self.print_dir) + folder_digest(self.project.templates_dir / "fonts") + PDF_VARIANT
 
     def environment(self, lang: str):
         if lang not in self._environments:
             env = make_environment(self.print_dir, self.cookbook.taxonomy, self.project.language(lang))
             env.filters["markdown"] = self.markdown_html
             env.filters["qr"] = qr_svg
+            env.globals["extras_columns"] = extras_columns
             env.globals.update(
                 content=self.cookbook.content, web_url=lambda recipe: self.web_url(recipe),
                 site_url=self.site_url(lang), repository=self.project.settings.get("repository") or {},
@@ -147,14 +194,7 @@ class PdfRenderer:
             html = IMG_SRC.sub(lambda m: m.group(1) + (base / unquote(m.group(2))).as_uri() + m.group(3), html)
         return Markup(html)
 
-    def render(self, template: str, lang: str, target: Path, **context: object) -> Path:
-        document = self.layout(template, lang, **context)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Tagged PDF/UA-1: structure, language and alt texts for screen readers and archives.
-        document.write_pdf(target, pdf_variant=PDF_VARIANT)
-        return target
-
-    def layout(self, template: str, lang: str, **context: object):  # -> weasyprint.Document
+    def html(self, template: str, lang: str, **context: object) -> str:
         recipes = context.get("recipes") or [context.get("recipe")]
         newest = build_date() or max((r.updated for r in recipes if r), default=date(2026, 1, 1))
         html = self.environment(lang).get_template(template).render(
@@ -166,50 +206,51 @@ class PdfRenderer:
         )
         if self.project.language(lang).strings.get("hyphenation") == "voikko":
             html = hyphenate_html(html)
-        document = HTML(string=html, base_url=self.print_dir.as_uri() + "/", url_fetcher=self.fetcher)
-        return document.render(font_config=self.fonts, cache=self.cache, pdf_variant=PDF_VARIANT)
+        return html
 
-    def book(self, lang: str, out_dir: Path, page_format: str = "a4", recipes: tuple[Recipe, ...] | None = None,
-             name: str | None = None) -> Path:
-        """The book (or a workshop pack of some recipes) in one of the FORMATS."""
-        chosen = self.cookbook.recipes_in(lang) if recipes is None else recipes
-        chapters = [(theme, [r for r in chapter if r in chosen]) for theme, chapter in self.cookbook.by_theme(lang)]
-        return self.render(
-            "book.html.j2", lang, out_dir / (name or book_name(self.project, lang, page_format)),
-            chapters=[(theme, chapter) for theme, chapter in chapters if chapter], recipes=chosen,
-            format_css=FORMATS[page_format],
-        )
+    def layout(self, html: str):  # -> weasyprint.Document
+        # The templates link their stylesheets; they are parsed once per process instead of once
+        # per document (and fonts.css registers its 24 faces once).
+        hrefs = STYLESHEET_LINK.findall(html)
+        base_url = self.print_dir.as_uri() + "/"
+        document = HTML(string=STYLESHEET_LINK.sub("", html), base_url=base_url, url_fetcher=self.fetcher)
+        return document.render(font_config=self.fonts, cache=self.image_cache, pdf_variant=PDF_VARIANT,
+                               stylesheets=[self.stylesheet(base_url + href) for href in hrefs])
 
-    def cards(self, lang: str, out_dir: Path) -> list[Path]:
+    def stylesheet(self, url: str) -> CSS:
+        if url not in self._stylesheets:
+            self._stylesheets[url] = CSS(url=url, url_fetcher=self.fetcher, font_config=self.fonts)
+        return self._stylesheets[url]
+
+    def render(self, template: str, lang: str, check: Callable[[Any], None] | None = None, **context: object) -> Rendered:
+        """A tagged PDF/UA-1 document, from the cache when nothing it depends on has changed.
+        `check` sees the laid-out document before it is written (and may refuse it)."""
+        html = self.html(template, lang, **context)
+        key = self.pdf_cache.key(html, self.inputs_digest)
+        hit = self.pdf_cache.get(key)
+        if hit is not None:
+            return Rendered(hit.pdf, hit.meta["pages"], hit.meta["anchors"], cached=True)
+        document = self.layout(html)
+        if check is not None:
+            check(document)
+        anchors: dict[str, int] = {}
+        for index, page in enumerate(document.pages):
+            for name in page.anchors:
+                anchors.setdefault(name, index)
+        # Tagged PDF/UA-1: structure, language and alt texts for screen readers and archives.
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+        self.pdf_cache.put(key, pdf, {"pages": len(document.pages), "anchors": anchors})
+        return Rendered(pdf, len(document.pages), anchors)
+
+    def cards(self, lang: str) -> list[tuple[str, Rendered]]:
         """The card deck: single 63 × 88 mm cards, and the same nine to an A4 sheet with cut
         marks. Fails, naming the recipe and the side, when a card's text does not fit."""
         recipes = self.cookbook.recipes_in(lang)
         names = self.project.language(lang).strings["pdf"]
-        single = self.layout("cards.html.j2", lang, recipes=recipes, format_css="cards.css", short_steps=short_steps)
-        check_cards_fit(single, {r.id: r for r in recipes})
-        out_dir.mkdir(parents=True, exist_ok=True)
-        single.write_pdf(out_dir / names["cards"], pdf_variant=PDF_VARIANT)
-        sheets = self.layout("card-sheets.html.j2", lang, recipes=recipes, format_css="cards.css", short_steps=short_steps)
-        sheets.write_pdf(out_dir / names["card_sheets"], pdf_variant=PDF_VARIANT)
-        return [out_dir / names["cards"], out_dir / names["card_sheets"]]
+        context = {"recipes": recipes, "format_css": "cards.css", "short_steps": short_steps}
+        single = self.render("cards.html.j2", lang, check=lambda document: check_cards_fit(document, {r.id: r for r in recipes}), **context)
+        sheets = self.render("card-sheets.html.j2", lang, **context)
+        return [(names["cards"], single), (names["card_sheets"], sheets)]
 
-    def handout(self, recipe: Recipe, out_dir: Path) -> Path:
-        return self.render("handout.html.j2", recipe.lang, out_dir / handout_name(recipe.id, recipe.lang), recipe=recipe,
-                           format_css="handout.css")
-
-
-def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path) -> list[Path]:
-    """Every edition of the book in every language that has recipes, and a handout per recipe."""
-    renderer = PdfRenderer(project, cookbook)
-    written = []
-    for language in project.languages:
-        recipes = cookbook.recipes_in(language.code)
-        if not recipes:
-            continue
-        for page_format in FORMATS:
-            written.append(renderer.book(language.code, out_dir, page_format))
-        a5 = out_dir / book_name(project, language.code, "a5")
-        written.append(impose_booklet(a5, out_dir / booklet_name(project, language.code)))
-        written.extend(renderer.cards(language.code, out_dir))
-        written.extend(renderer.handout(recipe, out_dir) for recipe in recipes)
-    return written
+    def handout(self, recipe: Recipe) -> Rendered:
+        return self.render("handout.html.j2", recipe.lang, recipe=recipe, format_css="handout.css")

@@ -30,6 +30,7 @@ from .schema_check import load_schema
 PAGES_READY_ENV = "COOKBOOK_PAGES_READY"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed entry dates keep the zip reproducible
 OFFLINE_ZIP = "offline/keittokirja-offline.zip"
+PRECOMPRESSED = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".webp", ".woff2", ".zip", ".gz"})
 
 
 class SiteBuildError(CookbookError):
@@ -110,46 +111,72 @@ def engine_environment() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", PAGES_READY_ENV: "1"}
 
 
-def run_engine(project: Project, lang: str, offline: bool = False) -> Path:
-    """Build one language edition with the site engine; returns its output folder."""
-    output = project.build_dir / "engine-site" / variant(offline) / lang
-    result = subprocess.run(
+def start_engine(project: Project, lang: str, offline: bool = False) -> subprocess.Popen[str]:
+    """Start the engine on one language edition; editions build side by side, one process each."""
+    return subprocess.Popen(
         # Not --quiet: MkDocs counts warnings for `strict` only when it logs them.
         engine_command(project, "build", lang, offline),
-        cwd=project.root, env=engine_environment(), capture_output=True, text=True,
+        cwd=project.root, env=engine_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    if result.returncode != 0:
-        raise SiteBuildError(f"the site engine failed for '{lang}':\n{(result.stdout + result.stderr).strip()}")
-    return output
+
+
+def wait_engine(process: subprocess.Popen[str], lang: str) -> None:
+    output, _ = process.communicate()
+    if process.returncode != 0:
+        raise SiteBuildError(f"the site engine failed for '{lang}':\n{output.strip()}")
+
+
+def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, bool]]) -> None:
+    """Each (out_dir, offline) site, every language edition in it: the source language at the
+    root, others in /<lang>/. All editions are generated first, then built in parallel."""
+    runs = []
+    for _, offline in targets:
+        for language in project.languages:
+            generate(project, cookbook, language.code, offline=offline)
+    try:
+        for out_dir, offline in targets:
+            for language in project.languages:
+                runs.append((out_dir, offline, language.code, start_engine(project, language.code, offline)))
+        for _, _, lang, process in runs:
+            wait_engine(process, lang)
+    finally:
+        for *_, process in runs:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    for out_dir, offline in targets:
+        fresh_dir(out_dir)
+        for index, language in enumerate(project.languages):
+            built = project.build_dir / "engine-site" / variant(offline) / language.code
+            if index > 0:
+                # A server answers every missing page with the root's 404.html; this one, written
+                # for the root, would carry broken links.
+                (built / "404.html").unlink(missing_ok=True)
+            shutil.copytree(built, out_dir if index == 0 else out_dir / language.code, dirs_exist_ok=True)
+        publish_schema(project, cookbook, out_dir / "schema" / "recipe.schema.json")
+        write_open_data(cookbook, out_dir / "data")
 
 
 def build_site(project: Project, cookbook: Cookbook, out_dir: Path, offline: bool = False) -> None:
-    """Every language edition into `out_dir`: the source language at the root, others in /<lang>/."""
-    fresh_dir(out_dir)
-    for index, language in enumerate(project.languages):
-        generate(project, cookbook, language.code, offline=offline)
-        built = run_engine(project, language.code, offline)
-        if index > 0:
-            # A server answers every missing page with the root's 404.html; this one, written
-            # for the root, would carry broken links.
-            (built / "404.html").unlink(missing_ok=True)
-        shutil.copytree(built, out_dir if index == 0 else out_dir / language.code, dirs_exist_ok=True)
-    publish_schema(project, cookbook, out_dir / "schema" / "recipe.schema.json")
-    write_open_data(cookbook, out_dir / "data")
+    build_sites(project, cookbook, [(out_dir, offline)])
 
 
-def build_offline_zip(project: Project, cookbook: Cookbook, downloads: Path, target: Path) -> Path:
-    """The whole site, both editions and the PDFs, as a zip that works opened from disk
-    (for workshop rooms without a network). Byte-identical for the same input."""
-    folder = project.build_dir / "offline-site"
-    build_site(project, cookbook, folder, offline=True)
+def offline_site_dir(project: Project) -> Path:
+    return project.build_dir / "offline-site"
+
+
+def build_offline_zip(project: Project, downloads: Path, target: Path) -> Path:
+    """The offline site (built by build_sites into offline_site_dir) with the PDFs, as a zip that
+    works opened from disk (for workshop rooms without a network). Byte-identical for the same input."""
+    folder = offline_site_dir(project)
     if downloads.is_dir():
-        shutil.copytree(downloads, folder / "downloads")
+        shutil.copytree(downloads, folder / "downloads", dirs_exist_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             info = zipfile.ZipInfo(f"keittokirja/{path.relative_to(folder).as_posix()}", date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # PDFs, images and fonts are compressed already: deflating them again costs time, saves nothing.
+            info.compress_type = zipfile.ZIP_STORED if path.suffix in PRECOMPRESSED else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, path.read_bytes())
     return target

@@ -1,0 +1,127 @@
+"""A content-hash cache of rendered PDFs under build/cache/pdf/, so a rebuild renders only what changed.
+
+The key is a hash of everything the bytes depend on: the HTML given to WeasyPrint (the recipe,
+the templates, the language's texts and the hyphenation are all in it), every file WeasyPrint
+may read while rendering it (the print CSS, the fonts, the images it names), and the version of
+the code (this package's source and the versions of WeasyPrint, pydyf and pypdf). Nothing else
+reaches the renderer, so a hit can never be stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+FILE_URL = re.compile(r"""file://[^"'\s)>]+""")
+# Entries unused this long are removed, so the cache does not grow without bound.
+PRUNE_AFTER_SECONDS = 14 * 24 * 3600
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """This package's source and the rendering libraries' versions."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".json"):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    for library in ("weasyprint", "pydyf", "pypdf", "segno", "libvoikko", "Markdown", "pymdown-extensions"):
+        digest.update(f"{library}={version(library)}".encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=4096)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """The hash of a file's bytes (remembered while its size and time stay the same)."""
+    stat = path.stat()
+    return _file_digest(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+def folder_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + file_digest(path).encode())
+    return digest.hexdigest()
+
+
+def referenced_files_digest(html: str) -> str:
+    """The files an HTML document names by file:// URL (images), by content."""
+    digest = hashlib.sha256()
+    for url in sorted(set(FILE_URL.findall(html))):
+        path = Path(unquote(urlsplit(url).path))
+        digest.update(url.encode() + b"\0" + (file_digest(path) if path.is_file() else "missing").encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CachedPdf:
+    pdf: bytes
+    meta: dict[str, Any]
+
+
+class PdfCache:
+    """Rendered PDFs by key, with a little metadata (page count, anchors) beside each."""
+
+    def __init__(self, folder: Path, enabled: bool = True):
+        self.folder = folder
+        self.enabled = enabled
+
+    def key(self, html: str, *inputs: str) -> str:
+        digest = hashlib.sha256(code_version().encode())
+        for part in (*inputs, referenced_files_digest(html), html):
+            digest.update(b"\0" + part.encode())
+        return digest.hexdigest()
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        folder = self.folder / key[:2]
+        return folder / f"{key}.pdf", folder / f"{key}.json"
+
+    def get(self, key: str) -> CachedPdf | None:
+        if not self.enabled:
+            return None
+        pdf_path, meta_path = self._paths(key)
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            pdf = pdf_path.read_bytes()
+        except (OSError, ValueError):
+            return None
+        if hashlib.sha256(pdf).hexdigest() != meta.get("sha256"):
+            return None  # a torn or altered entry is rendered anew
+        os.utime(meta_path)  # used now: kept by prune()
+        return CachedPdf(pdf, meta)
+
+    def put(self, key: str, pdf: bytes, meta: dict[str, Any]) -> None:
+        if not self.enabled:
+            return
+        pdf_path, meta_path = self._paths(key)
+        pdf_path.parent.mkdir(parents=True, exist_ok=True)
+        # The PDF first, then the metadata that vouches for it: a crash between the two leaves a miss.
+        for path, data in ((pdf_path, pdf), (meta_path, json.dumps({**meta, "sha256": hashlib.sha256(pdf).hexdigest()}).encode())):
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+
+    def prune(self, now: float | None = None) -> None:
+        if not self.enabled or not self.folder.is_dir():
+            return
+        cutoff = (now or time.time()) - PRUNE_AFTER_SECONDS
+        for meta_path in self.folder.glob("*/*.json"):
+            if meta_path.stat().st_mtime < cutoff:
+                meta_path.unlink(missing_ok=True)
+                meta_path.with_suffix(".pdf").unlink(missing_ok=True)

@@ -1,0 +1,252 @@
+"""Every PDF on every core: books in parts, card decks and handouts in a pool of processes.
+
+Each worker process keeps one PdfRenderer (one font configuration and image cache) for all the
+documents it renders; forked workers inherit the checked cookbook instead of reading it again.
+A small scheduler keeps the pool busy and runs first what unblocks a book: once all slices of a
+book are in, its front matter and appendix (which print the page numbers) jump the queue.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import multiprocessing
+import os
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from .book import BookPlan, BookRequest, PartLayout, anchor_owners, outline, page_map
+from .config import Project
+from .folio import FolioStamp
+from .impose import impose_booklet
+from .join import join_pdfs
+from .model import Cookbook
+from .pages import handout_name
+from .pdf import PdfRenderer, Rendered
+from .pdf_cache import PdfCache
+from .print_formats import KINDS, PdfSettings, book_name, booklet_name
+from .progress import QUIET, Progress, StageCounter
+
+URGENT, BOOK_PART, DECK, HANDOUT = range(4)  # scheduling priorities, most urgent first
+
+
+# ---- In the worker processes ------------------------------------------------------------------
+
+# (project, cookbook, cache on?) of the build under way: set before the pool forks.
+_CONTEXT: tuple[Project, Cookbook, bool] | None = None
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> PdfRenderer:
+    assert _CONTEXT is not None
+    project, cookbook, cached = _CONTEXT
+    return PdfRenderer(project, cookbook, PdfCache(project.build_dir / "cache" / "pdf", enabled=cached))
+
+
+@lru_cache(maxsize=16)
+def _plan(request: BookRequest) -> BookPlan:
+    return BookPlan(_renderer().cookbook, request)
+
+
+def render_slice(request: BookRequest, index: int) -> Rendered:
+    plan = _plan(request)
+    return _renderer().render("book.html.j2", request.lang, **plan.slice_context(plan.slices[index]))
+
+
+def render_front(request: BookRequest, pages: dict[str, int]) -> Rendered:
+    return _renderer().render("book.html.j2", request.lang, **_plan(request).front_context(pages))
+
+
+def render_appendix(request: BookRequest, pages: dict[str, int]) -> Rendered:
+    return _renderer().render("book.html.j2", request.lang, **_plan(request).appendix_context(pages))
+
+
+def render_calibration(request: BookRequest) -> Rendered:
+    return _renderer().render("folio-calibration.html.j2", request.lang, **_plan(request).calibration_context())
+
+
+def render_cards(lang: str) -> list[tuple[str, Rendered]]:
+    return _renderer().cards(lang)
+
+
+def render_handout(lang: str, recipe_id: str) -> Rendered:
+    recipe = next(r for r in _renderer().cookbook.recipes_in(lang) if r.id == recipe_id)
+    return _renderer().handout(recipe)
+
+
+# ---- The scheduler -----------------------------------------------------------------------------
+
+Callback = Callable[[Any], None]
+
+
+class Scheduler:
+    """Runs tasks on a process pool (or in this process), most urgent first."""
+
+    def __init__(self, workers: int, counter: StageCounter):
+        self.workers = workers
+        self.counter = counter
+        self.queue: list[tuple[int, int, Callable[..., Any], tuple[Any, ...], Callback]] = []
+        self.order = itertools.count()
+
+    def submit(self, priority: int, task: Callable[..., Any], args: tuple[Any, ...], done: Callback) -> None:
+        heapq.heappush(self.queue, (priority, next(self.order), task, args, done))
+        self.counter.add_total(1)
+
+    def _finished(self, result: Any, done: Callback) -> None:
+        cached = all(r.cached for r in _rendered(result))
+        done(result)
+        self.counter.advance(cached=cached)
+
+    def run(self) -> None:
+        if self.workers <= 1:
+            while self.queue:
+                _, _, task, args, done = heapq.heappop(self.queue)
+                self._finished(task(*args), done)
+            return
+        context = multiprocessing.get_context("fork")
+        running: dict[Future[Any], Callback] = {}
+        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+            try:
+                while self.queue or running:
+                    # A few tasks beyond the workers keep them busy; the rest waits here, in order.
+                    while self.queue and len(running) < 2 * self.workers:
+                        _, _, task, args, done = heapq.heappop(self.queue)
+                        running[pool.submit(task, *args)] = done
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        self._finished(future.result(), running.pop(future))
+            except BaseException:
+                for future in running:
+                    future.cancel()
+                raise
+
+
+def _rendered(result: Any) -> list[Rendered]:
+    if isinstance(result, Rendered):
+        return [result]
+    return [item[1] for item in result]
+
+
+# ---- Books -------------------------------------------------------------------------------------
+
+@dataclass
+class BookJob:
+    """One book on its way: slices first, then the front matter and appendix, then the join."""
+
+    plan: BookPlan
+    target: Path
+    appendix_title: str
+    booklet: Path | None = None
+    written: list[Path] = field(default_factory=list)
+    slices: list[Rendered | None] = field(default_factory=list)
+    calibration: Rendered | None = None
+    front: Rendered | None = None
+    appendix: Rendered | None = None
+    layout: PartLayout | None = None
+
+    def start(self, scheduler: Scheduler) -> None:
+        request = self.plan.request
+        self.slices = [None] * len(self.plan.slices)
+        scheduler.submit(BOOK_PART, render_calibration, (request,), lambda r: self._part("calibration", r, scheduler))
+        for index in range(len(self.plan.slices)):
+            scheduler.submit(BOOK_PART, render_slice, (request, index), lambda r, i=index: self._slice(i, r, scheduler))
+
+    def _slice(self, index: int, rendered: Rendered, scheduler: Scheduler) -> None:
+        self.slices[index] = rendered
+        if all(self.slices):
+            done = [r for r in self.slices if r is not None]
+            self.layout = PartLayout(0, [r.pages for r in done], [r.anchors for r in done])
+            pages = page_map(self.plan, self.layout)
+            request = self.plan.request
+            scheduler.submit(URGENT, render_front, (request, pages), lambda r: self._part("front", r, scheduler))
+            scheduler.submit(URGENT, render_appendix, (request, pages), lambda r: self._part("appendix", r, scheduler))
+
+    def _part(self, name: str, rendered: Rendered, scheduler: Scheduler) -> None:
+        setattr(self, name, rendered)
+        if self.front and self.appendix and self.calibration and self.layout:
+            self.assemble()
+
+    def assemble(self) -> None:
+        assert self.front and self.appendix and self.calibration and self.layout
+        slices = [r for r in self.slices if r is not None]
+        layout = PartLayout(self.front.pages, self.layout.slice_pages, self.layout.slice_anchors, self.appendix.pages)
+        parts = [self.front, *slices, self.appendix]
+        stamp = FolioStamp.from_calibration(self.calibration.pdf)
+
+        def number_pages(writer: Any) -> None:
+            for index in range(layout.front_pages, layout.total):
+                stamp.stamp(writer, writer.pages[index], str(layout.folio(index)))
+
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        join_pdfs(
+            [part.pdf for part in parts], self.target, outline(self.plan, layout, self.appendix_title),
+            page_labels=[(0, "/r", 1), (layout.front_pages, "/D", 1)], anchor_owner=anchor_owners(self.plan),
+            before_write=number_pages,
+        )
+        self.written.append(self.target)
+        if self.booklet is not None:
+            self.written.append(impose_booklet(self.target, self.booklet))
+
+
+def book_job(project: Project, cookbook: Cookbook, request: BookRequest, target: Path, booklet: Path | None = None) -> BookJob:
+    title = project.language(request.lang).strings["print"]["appendix_metrics"]
+    return BookJob(BookPlan(cookbook, request), target, title, booklet)
+
+
+def _set_context(project: Project, cookbook: Cookbook, settings: PdfSettings) -> None:
+    """What the workers about to be forked (or this process, with one job) will render from."""
+    global _CONTEXT
+    _CONTEXT = (project, cookbook, settings.cache)
+    _renderer.cache_clear()
+    _plan.cache_clear()
+
+
+# ---- Everything ----------------------------------------------------------------------------------
+
+def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple[str, ...] = KINDS,
+               settings: PdfSettings = PdfSettings(), progress: Progress = QUIET) -> list[Path]:
+    """The books, editions, card decks and handouts of every language that has recipes."""
+    _set_context(project, cookbook, settings)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    books: list[BookJob] = []
+    with progress.stage("PDFs", total=0) as counter:
+        scheduler = Scheduler(settings.workers(), counter)
+        languages = [language.code for language in project.languages if cookbook.recipes_in(language.code)]
+        for lang in languages:
+            formats = (["a4"] if "book" in kinds else []) + (["a5", "print"] if "editions" in kinds else [])
+            for page_format in formats:
+                booklet = out_dir / booklet_name(project, lang) if page_format == "a5" else None
+                job = book_job(project, cookbook, BookRequest(lang, page_format), out_dir / book_name(project, lang, page_format), booklet)
+                job.start(scheduler)
+                books.append(job)
+
+        def save(name: str, rendered: Rendered) -> None:
+            (out_dir / name).write_bytes(rendered.pdf)
+            written.append(out_dir / name)
+
+        for lang in languages:
+            if "cards" in kinds:
+                scheduler.submit(DECK, render_cards, (lang,), lambda deck: [save(name, r) for name, r in deck])
+            if "handouts" in kinds:
+                for recipe in cookbook.recipes_in(lang):
+                    name = handout_name(recipe.id, lang)
+                    scheduler.submit(HANDOUT, render_handout, (lang, recipe.id), lambda r, name=name: save(name, r))
+        scheduler.run()
+    PdfCache(project.build_dir / "cache" / "pdf", enabled=settings.cache).prune()
+    return sorted([path for job in books for path in job.written] + written)
+
+
+def build_book(project: Project, cookbook: Cookbook, request: BookRequest, target: Path, booklet: Path | None = None,
+               settings: PdfSettings = PdfSettings(), progress: Progress = QUIET) -> list[Path]:
+    """One book (a workshop pack of some recipes) to `target`, and its booklet if asked for."""
+    _set_context(project, cookbook, settings)
+    job = book_job(project, cookbook, request, target, booklet)
+    with progress.stage("PDF", total=0) as counter:
+        scheduler = Scheduler(min(settings.workers(), len(job.plan.slices) + 1), counter)
+        job.start(scheduler)
+        scheduler.run()
+    return job.written

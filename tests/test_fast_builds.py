@@ -1,0 +1,175 @@
+"""Parallel, cached and incremental builds give exactly what a sequential, uncached build gives.
+
+Speed itself is measured by `make bench`, never asserted here.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from cookbook.config import Project
+from cookbook.pdf_cache import PdfCache
+from cookbook.progress import Progress
+
+BOOKS = ("keittokirja-a4.pdf", "cookbook-en-a4.pdf")
+
+
+def pdf_bytes(root: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted((root / "site" / "downloads").glob("*.pdf"))}
+
+
+def cache_entries(root: Path) -> set[str]:
+    return {path.name for path in (root / "build" / "cache" / "pdf").glob("*/*.pdf")}
+
+
+def edit_recipe_body(root: Path, recipe_id: str = "heimopaallikko") -> None:
+    path = root / "recipes" / recipe_id / "fi.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("## Miksi\n", "## Miksi\n\nTämä lause on lisätty testiä varten.\n", 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def sequential_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The A4 books and handouts rendered in one process, without the cache: the reference."""
+    from conftest import copy_project
+    from cookbook.cli import run
+
+    root = copy_project(tmp_path_factory.mktemp("sequential") / "project")
+    assert run(["--project", str(root), "--quiet", "--jobs", "1", "--no-cache", "pdf", "--only", "book", "--only", "handouts"]) == 0
+    assert not cache_entries(root), "--no-cache wrote to the cache"
+    return pdf_bytes(root)
+
+
+def test_parallel_books_are_byte_identical_to_sequential(project: Path, cli, sequential_books):
+    code, out, err = cli("--project", str(project), "--quiet", "--jobs", "2", "--no-cache", "pdf", "--only", "book", "--only", "handouts")
+    assert code == 0, err
+    assert out == "" and err == ""  # --quiet: nothing but problems
+    parallel = pdf_bytes(project)
+    assert set(parallel) == set(sequential_books)
+    for name in BOOKS:
+        assert name in parallel
+    assert parallel == sequential_books
+
+
+def test_cached_rebuild_is_byte_identical_and_renders_nothing(project: Path, cli, sequential_books):
+    args = ("--project", str(project), "--quiet", "--jobs", "2", "pdf", "--only", "book", "--only", "handouts")
+    assert cli(*args)[0] == 0
+    first, entries = pdf_bytes(project), cache_entries(project)
+    assert first == sequential_books
+    assert entries
+    assert cli(*args)[0] == 0
+    assert pdf_bytes(project) == sequential_books
+    assert cache_entries(project) == entries  # nothing new was rendered
+
+
+def test_editing_one_recipe_renders_only_what_it_changes(project: Path, cli):
+    args = ("--project", str(project), "--quiet", "pdf", "--only", "book", "--only", "handouts")
+    assert cli(*args)[0] == 0
+    before, entries = pdf_bytes(project), cache_entries(project)
+    edit_recipe_body(project)
+    assert cli(*args)[0] == 0
+    after = pdf_bytes(project)
+    rendered = cache_entries(project) - entries
+    # The recipe's handout and the slice of the Finnish book that holds it; the front matter
+    # and appendix only if the page numbers moved.
+    assert 2 <= len(rendered) <= 4, rendered
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed == {"heimopaallikko-fi.pdf", "keittokirja-a4.pdf"}
+    code, _, _ = cli("--project", str(project), "--quiet", "--no-cache", "pdf", "--only", "book", "--only", "handouts")
+    assert code == 0
+    assert pdf_bytes(project) == after  # what the cache served is what a clean build makes
+
+
+def test_cache_key_covers_recipe_templates_css_fonts_and_code(small_project: Path, monkeypatch):
+    """The cache can never serve stale output: changing any input changes the key."""
+    from cookbook import pdf_cache
+    from cookbook.check import check_project
+    from cookbook.pdf import PdfRenderer
+
+    def key() -> str:
+        project = Project(small_project)
+        cookbook = check_project(project).cookbook
+        assert cookbook is not None
+        renderer = PdfRenderer(project, cookbook)
+        recipe = cookbook.recipes_in("fi")[0]
+        html = renderer.html("handout.html.j2", "fi", recipe=recipe, format_css="handout.css")
+        return PdfCache(small_project / "build" / "cache").key(html, renderer.inputs_digest)
+
+    def changed(path: Path, edit) -> str:
+        original = path.read_bytes()
+        edit(path)
+        try:
+            return key()
+        finally:
+            path.write_bytes(original)
+
+    def append(text: bytes):
+        return lambda path: path.write_bytes(path.read_bytes() + text)
+
+    base = key()
+    assert key() == base
+    recipe = small_project / "recipes" / "esimerkki" / "fi.md"
+    assert changed(recipe, lambda p: p.write_text(p.read_text(encoding="utf-8").replace("Varaa tila.", "Varaa sali."), encoding="utf-8")) != base
+    assert changed(small_project / "templates" / "print" / "_recipe.html.j2", append(b"<!-- x -->")) != base
+    assert changed(small_project / "templates" / "print" / "print.css", append(b"\n/* x */")) != base
+    font = next((small_project / "templates" / "fonts").glob("*.woff2"))
+    assert changed(font, append(b"\0")) != base
+    assert changed(small_project / "templates" / "i18n" / "fi.yml", append(b"\n# x\n")) == base  # a comment changes nothing…
+    monkeypatch.setattr(pdf_cache, "code_version", lambda: "another version of the code")
+    assert key() != base  # …but new code does
+
+
+def test_changed_css_is_never_served_from_the_cache(small_project: Path, cli):
+    args = ("--project", str(small_project), "--quiet", "pdf", "--only", "handouts")
+    assert cli(*args)[0] == 0
+    before = pdf_bytes(small_project)
+    css = small_project / "templates" / "print" / "print.css"
+    css.write_text(css.read_text(encoding="utf-8").replace("#123650", "#500000"), encoding="utf-8")
+    assert cli(*args)[0] == 0
+    after = pdf_bytes(small_project)
+    assert after != before
+    assert cli("--project", str(small_project), "--quiet", "--no-cache", "pdf", "--only", "handouts")[0] == 0
+    assert pdf_bytes(small_project) == after
+
+
+def test_a_damaged_cache_entry_is_rendered_anew(small_project: Path, cli):
+    args = ("--project", str(small_project), "--quiet", "pdf", "--only", "handouts")
+    assert cli(*args)[0] == 0
+    before = pdf_bytes(small_project)
+    for entry in (small_project / "build" / "cache" / "pdf").glob("*/*.pdf"):
+        entry.write_bytes(entry.read_bytes()[:100])  # as if a build was killed while writing
+    assert cli(*args)[0] == 0
+    assert pdf_bytes(small_project) == before
+
+
+def test_timings_name_every_stage(small_project: Path, cli):
+    code, out, _ = cli("--project", str(small_project), "--quiet", "--timings", "pdf", "--only", "handouts")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert [line.split()[0] for line in lines] == ["check", "PDFs", "total"]
+    assert all(line.rstrip().endswith(" s") for line in lines)
+
+
+def test_progress_lines_on_a_terminal_only():
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    shown = Terminal()
+    with Progress(stream=shown).stage("PDFs", total=3) as counter:
+        counter.advance()
+        counter.advance(cached=True)
+        counter.advance()
+    assert "PDFs… 1/3" in shown.getvalue()
+    assert "PDFs 3/3, 1 unchanged (" in shown.getvalue()
+    piped = io.StringIO()
+    with Progress(stream=piped).stage("PDFs", total=1) as counter:
+        counter.advance()
+    assert piped.getvalue() == ""
+    quiet = Terminal()
+    with Progress(stream=quiet, quiet=True).stage("PDFs", total=1) as counter:
+        counter.advance()
+    assert quiet.getvalue() == ""

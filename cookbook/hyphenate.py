@@ -18,7 +18,8 @@ TAG = re.compile(r"(<[^>]*>)")
 # Text inside these is not hyphenated: headings read better whole, and the rest is not prose.
 SKIPPED = ("h1", "h2", "h3", "title", "style", "script", "code", "pre", "nav")
 VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
-MIN_HEAD, MIN_TAIL = 2, 3  # letters kept together at the start and end of a word
+MIN_HEAD, MIN_TAIL = 2, 3
+LIGATURE_FOLLOWERS = ("f", "i", "l", "j")  # letters that join a preceding f in our fonts  # letters kept together at the start and end of a word
 
 
 class HyphenationUnavailable(CookbookError):
@@ -49,7 +50,15 @@ def hyphenate_word(word: str) -> str:
         parts[:2] = [parts[0] + parts[1]]
     while len(parts) > 1 and len(parts[-1]) < MIN_TAIL:
         parts[-2:] = [parts[-2] + parts[-1]]
-    return SOFT_HYPHEN.join(parts)
+    # No break inside a ligature (Tref-fi): the font still joins "ff" across the soft hyphen,
+    # and the PDF's text layer then loses those letters (for search, copying and screen readers).
+    joined = [parts[0]]
+    for part in parts[1:]:
+        if joined[-1].endswith("f") and part[:1] in LIGATURE_FOLLOWERS:
+            joined[-1] += part
+        else:
+            joined.append(part)
+    return SOFT_HYPHEN.join(joined)
 
 
 def hyphenate_html(html: str) -> str:

@@ -187,7 +187,7 @@ def _copy_catalog(writer: PdfWriter, first: PdfReader) -> None:
 
 def _write_outline(writer: PdfWriter, entries: list[OutlineEntry], parent: PdfObject | None = None) -> None:
     for entry in entries:
-        item = writer.add_outline_item(entry.title, entry.page, parent=parent, fit=Fit.xyz(top=None))
+        item = writer.add_outline_item(title=entry.title, page_number=entry.page, parent=parent, fit=Fit.xyz(top=None))
         _write_outline(writer, list(entry.children), item)
     if parent is None and entries:
         writer.page_mode = "/UseOutlines"

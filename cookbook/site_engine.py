@@ -23,6 +23,7 @@ from .files import fresh_dir, sync_tree, write_if_changed
 from .markdown_render import read_mkdocs_config
 from .model import Cookbook
 from .pages import docs_dir, navigation, render_pages
+from .progress import StageCounter
 from .export import write_open_data
 from .schema_check import load_schema
 
@@ -126,10 +127,13 @@ def wait_engine(process: subprocess.Popen[str], lang: str) -> None:
         raise SiteBuildError(f"the site engine failed for '{lang}':\n{output.strip()}")
 
 
-def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, bool]]) -> None:
+def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, bool]],
+                counter: StageCounter | None = None) -> None:
     """Each (out_dir, offline) site, every language edition in it: the source language at the
     root, others in /<lang>/. All editions are generated first, then built in parallel."""
     runs = []
+    if counter is not None:
+        counter.add_total(len(targets) * len(project.languages))
     for _, offline in targets:
         for language in project.languages:
             generate(project, cookbook, language.code, offline=offline)
@@ -139,6 +143,8 @@ def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, 
                 runs.append((out_dir, offline, language.code, start_engine(project, language.code, offline)))
         for _, _, lang, process in runs:
             wait_engine(process, lang)
+            if counter is not None:
+                counter.advance()
     finally:
         for *_, process in runs:
             if process.poll() is None:
@@ -157,8 +163,9 @@ def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, 
         write_open_data(cookbook, out_dir / "data")
 
 
-def build_site(project: Project, cookbook: Cookbook, out_dir: Path, offline: bool = False) -> None:
-    build_sites(project, cookbook, [(out_dir, offline)])
+def build_site(project: Project, cookbook: Cookbook, out_dir: Path, offline: bool = False,
+               counter: StageCounter | None = None) -> None:
+    build_sites(project, cookbook, [(out_dir, offline)], counter)
 
 
 def offline_site_dir(project: Project) -> Path:

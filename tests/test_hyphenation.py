@@ -47,3 +47,15 @@ def test_finnish_book_breaks_words_at_line_ends(built_project):
     split = [(a, b) for a, b in re.findall(r"([^\W\d_]+)[-\u2010]?\n([^\W\d_]+)", text)
              if a + b in words and a not in words and b not in words]
     assert split, "no word of the recipes was hyphenated at a line end"
+
+
+def test_no_break_inside_a_ligature():
+    """A soft hyphen between f and f (or i, l) still gets a ligature glyph, whose letters the
+    PDF's text layer then loses: Treffikierroksilla must stay findable in the appendix."""
+    from cookbook.hyphenate import SOFT_HYPHEN, hyphenate_word
+
+    for word in ("Treffikierroksilla", "tilaisuuksiffiin", "Pikaprojektitreffit"):
+        marked = hyphenate_word(word)
+        assert marked.replace(SOFT_HYPHEN, "") == word
+        for pair in ("f" + SOFT_HYPHEN + "f", "f" + SOFT_HYPHEN + "i", "f" + SOFT_HYPHEN + "l"):
+            assert pair not in marked, marked

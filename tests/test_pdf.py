@@ -121,6 +121,26 @@ def test_tagged_pdf_with_language_and_metadata(book):
     assert reader.metadata.title and reader.metadata.author and reader.metadata.subject
 
 
+def test_one_structure_tree_covers_every_page_of_the_joined_book(book):
+    """Joined from parts, the book is still one tagged document: each page's marked content
+    leads, through the parent tree, to structure elements on that very page."""
+    lang, reader = book
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    document = root["/K"].get_object()
+    assert document["/S"] == "/Document" and len(document["/K"]) > 10
+    nums = root["/ParentTree"].get_object()["/Nums"]
+    tree = {int(nums[i]): nums[i + 1].get_object() for i in range(0, len(nums), 2)}
+    assert int(root["/ParentTreeNextKey"]) > max(tree)
+    keys = set()
+    for index, page in enumerate(reader.pages):
+        key = int(page["/StructParents"])
+        assert key not in keys, f"page {index + 1} shares its parent-tree key"
+        keys.add(key)
+        elements = [e.get_object() for e in tree[key] if e is not None]
+        assert elements, f"page {index + 1} has no tagged content"
+        assert all(e.raw_get("/Pg").idnum == page.indirect_reference.idnum for e in elements if "/Pg" in e)
+
+
 def test_metrics_appendix_lists_every_metric_with_its_page(book, cookbook):
     lang, reader = book
     start = max(page for _, page in outline_titles(reader))  # the appendix is the last outline entry

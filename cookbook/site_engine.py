@@ -11,9 +11,11 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
@@ -112,44 +114,61 @@ def engine_environment() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", PAGES_READY_ENV: "1"}
 
 
-def start_engine(project: Project, lang: str, offline: bool = False) -> subprocess.Popen[str]:
+@dataclass
+class EngineRun:
+    """One edition being built by the engine; its log goes to a file, not a pipe, so that a
+    long log cannot stall it while the other editions are built."""
+
+    lang: str
+    process: subprocess.Popen[bytes]
+    log: IO[bytes]
+
+    def wait(self) -> None:
+        self.process.wait()
+        if self.process.returncode != 0:
+            self.log.seek(0)
+            output = self.log.read().decode("utf-8", "replace").strip()
+            raise SiteBuildError(f"the site engine failed for '{self.lang}':\n{output}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def start_engine(project: Project, lang: str, offline: bool = False) -> EngineRun:
     """Start the engine on one language edition; editions build side by side, one process each."""
-    return subprocess.Popen(
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(
         # Not --quiet: MkDocs counts warnings for `strict` only when it logs them.
         engine_command(project, "build", lang, offline),
-        cwd=project.root, env=engine_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=project.root, env=engine_environment(), stdout=log, stderr=subprocess.STDOUT,
     )
-
-
-def wait_engine(process: subprocess.Popen[str], lang: str) -> None:
-    output, _ = process.communicate()
-    if process.returncode != 0:
-        raise SiteBuildError(f"the site engine failed for '{lang}':\n{output.strip()}")
+    return EngineRun(lang, process, log)
 
 
 def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, bool]],
                 counter: StageCounter | None = None) -> None:
     """Each (out_dir, offline) site, every language edition in it: the source language at the
-    root, others in /<lang>/. All editions are generated first, then built in parallel."""
+    root, others in /<lang>/. The editions are built in parallel, one engine process each."""
     runs = []
     if counter is not None:
         counter.add_total(len(targets) * len(project.languages))
-    for _, offline in targets:
-        for language in project.languages:
-            generate(project, cookbook, language.code, offline=offline)
     try:
         for out_dir, offline in targets:
             for language in project.languages:
-                runs.append((out_dir, offline, language.code, start_engine(project, language.code, offline)))
-        for _, _, lang, process in runs:
-            wait_engine(process, lang)
+                # Each edition's engine starts as soon as its pages are written, while the next
+                # edition's pages are generated.
+                generate(project, cookbook, language.code, offline=offline)
+                runs.append(start_engine(project, language.code, offline))
+        for run in runs:
+            run.wait()
             if counter is not None:
                 counter.advance()
     finally:
-        for *_, process in runs:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+        for run in runs:
+            run.stop()
     for out_dir, offline in targets:
         fresh_dir(out_dir)
         for index, language in enumerate(project.languages):

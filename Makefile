@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libvoikko1 voikko-fi chromiu
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: all setup system-deps build check site pdf serve test clean
+.PHONY: all setup system-deps build check site pdf serve test bench clean
 
 all: build
 
@@ -40,6 +40,10 @@ serve: setup
 
 test: setup
 	$(PY) -m pytest
+
+# Time and memory of every stage on synthetic cookbooks of 100 and 1000 recipes → bench/RESULTS.md
+bench: setup
+	$(PY) bench/run.py
 
 clean:
 	rm -rf build site

@@ -52,6 +52,7 @@ def test_finder_by_keyboard_filters_counts_and_keeps_state_in_the_address(browse
     base_url, browser = browser_site
     tab = browser.new_page()
     tab.goto(base_url + "finder/")
+    tab.wait_for_selector("#cb-finder:not([hidden])")  # the finder's script has run, even on a busy machine
     total = tab.locator("#cb-finder-results li[data-id]").count()
     tab.locator("#cb-theme").focus()
     # Move through the theme options with the keyboard until one narrows the list.

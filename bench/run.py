@@ -1,0 +1,333 @@
+"""`make bench`: time and memory of each build stage on synthetic cookbooks, beside two references.
+
+For each size N (default 100 and 1000 recipes, both languages) a fresh synthetic project is
+generated (bench/synthetic.py) and every stage runs as its own `build.py --project … --quiet`
+process, timed with perf_counter, its peak memory read from os.wait4's ru_maxrss (which
+covers the process and every descendant it reaped: the PDF and check workers, the MkDocs
+runs), both taken by the small launcher bench/spawn.py. The references run the same way on the same files: the floor (bench/floor.py: read,
+YAML, Markdown, nothing else) and plain MkDocs + Material with its default navigation on the
+pages our site stage generated. The tables, the ratios and the targets go to bench/RESULTS.md.
+
+    python bench/run.py [--sizes 100 1000] [--output bench/RESULTS.md] [--workdir build/bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import yaml
+from pypdf import PdfReader
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from floor import markdown_extensions  # noqa: E402
+from synthetic import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+PYTHON = str(VENV_PYTHON if VENV_PYTHON.exists() else Path(sys.executable))
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+PACKAGES = ("mkdocs", "mkdocs-material", "weasyprint", "pypdf", "markdown", "pymdown-extensions")
+WARM_EDIT = " Tämä lause lisättiin, jotta mittaus näkisi yhden reseptin muutoksen."
+
+
+# ---- Measuring one command ------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    """One line of a table: a stage's wall time, peak memory and what else it tells."""
+    stage: str
+    wall: float | None = None
+    peak_mb: float | None = None
+    notes: str = ""
+    ok: bool = True
+
+
+def measure(stage: str, command: list[str]) -> Row:
+    """Run a command; its wall time and the largest resident set in its process tree.
+
+    bench/spawn.py starts it and reads os.wait4's rusage: started from this (larger) process,
+    the command's ru_maxrss would include our own high-water mark (see spawn.py)."""
+    with tempfile.TemporaryDirectory() as temp:
+        output_path, result_path = Path(temp) / "output", Path(temp) / "result.json"
+        with output_path.open("wb") as output:  # a file, not a pipe: nothing can block on it
+            subprocess.run([PYTHON, "-I", "-S", str(ROOT / "bench" / "spawn.py"), str(result_path), *command],
+                           cwd=ROOT, env=ENV, stdout=output, stderr=subprocess.STDOUT, check=True)
+        result = json.loads(result_path.read_text(encoding="utf-8"))
+        text = output_path.read_text(encoding="utf-8", errors="replace")
+    row = Row(stage, result["wall"], result["maxrss_kib"] / 1024)  # ru_maxrss is in KiB on Linux
+    if result["exit"] != 0:
+        lines = text.strip().splitlines() or [""]
+        cause = next((line for line in lines if line.startswith("error")), lines[-1])
+        row.ok, row.notes = False, f"FAILED (exit {result['exit']}): {cause[:200]}"
+    return row
+
+
+def combine(stage: str, rows: list[Row]) -> Row:
+    """Commands run one after another: their times add up, the peak is the largest."""
+    failed = [row.notes for row in rows if not row.ok]
+    return Row(stage, sum(row.wall or 0 for row in rows), max((row.peak_mb or 0 for row in rows), default=None),
+               "; ".join(failed), not failed)
+
+
+def build(project: Path, stage: str, *args: str) -> Row:
+    return measure(stage, [PYTHON, str(ROOT / "build.py"), "--project", str(project), "--quiet", *args])
+
+
+# ---- The stages on one size -------------------------------------------------------------------------
+
+@dataclass
+class SizeResult:
+    count: int
+    rows: dict[str, Row] = field(default_factory=dict)
+    values: dict[str, float] = field(default_factory=dict)  # pages, handouts … for the ratios
+
+    def add(self, key: str, row: Row) -> Row:
+        self.rows[key] = row
+        print(table_line(row), flush=True)
+        return row
+
+    def wall(self, key: str) -> float | None:
+        row = self.rows.get(key)
+        return row.wall if row and row.ok else None
+
+
+def languages(project: Path) -> list[str]:
+    return yaml.safe_load((project / "cookbook.yml").read_text(encoding="utf-8"))["languages"]
+
+
+def bench_size(count: int, workdir: Path) -> SizeResult:
+    project = generate(workdir / str(count), count)
+    result = SizeResult(count)
+    langs = languages(project)
+    print(f"\n## {count} recipes × {len(langs)} languages ({project})\n\n{TABLE_HEAD}", flush=True)
+    result.add("floor", measure("floor: read + YAML (C) + Markdown", [PYTHON, str(ROOT / "bench" / "floor.py"), str(project)]))
+    result.add("check", build(project, "check", "check"))
+    site = result.add("site", build(project, "site: pages + site, both languages", "site"))
+    # The reference builds the pages our site stage left in build/docs/.
+    result.add("material", material_default(project, langs) if site.ok else Row("Material default", ok=False, notes="skipped: no pages"))
+    book = build(project, "A4 book, both languages", "pdf", "--only", "book")
+    if book.ok:
+        pages = {lang: PdfReader(project / "site" / "downloads" / book_name(project, lang)).get_num_pages() for lang in langs}
+        result.values["book_pages"] = total = sum(pages.values())
+        book.notes = ", ".join(f"{lang} {n} pages" for lang, n in pages.items()) + f"; {total / book.wall:.1f} pages/s"
+    result.add("book", book)
+    handouts = build(project, "all handouts", "pdf", "--only", "handouts")
+    if handouts.ok:
+        result.values["handouts"] = made = count_handouts(project, langs)
+        handouts.notes = f"{made} handouts; {made / handouts.wall:.1f}/s; {100 * handouts.wall / made:.1f} s per 100" if made else "no handouts found"
+    result.add("handouts", handouts)
+    for folder in ("build", "site"):  # cold: no pages, no PDF cache, nothing to reuse
+        shutil.rmtree(project / folder, ignore_errors=True)
+    code = code_hash()
+    result.add("cold", build(project, "cold full build (check, site, all PDFs)"))
+    edited = edit_one_recipe(project)
+    warm = build(project, "warm rebuild after editing one recipe")
+    warm.notes = warm.notes or f"edited {edited.relative_to(project)}"
+    if code_hash() != code:  # the PDF cache's key holds the code: an edit to it empties the cache
+        warm.notes += "; WARNING: cookbook/ changed between the cold and warm builds, so nothing could be reused"
+    result.add("warm", warm)
+    return result
+
+
+def book_name(project: Path, lang: str) -> str:
+    strings = yaml.safe_load((project / "templates" / "i18n" / f"{lang}.yml").read_text(encoding="utf-8"))
+    return strings["pdf"]["book"]
+
+
+def count_handouts(project: Path, langs: list[str]) -> int:
+    """Handouts are site/downloads/<recipe id>-<lang>.pdf."""
+    downloads = project / "site" / "downloads"
+    ids = [p.name for p in (project / "recipes").iterdir() if p.is_dir()]
+    return sum((downloads / f"{recipe_id}-{lang}.pdf").is_file() for recipe_id in ids for lang in langs)
+
+
+def code_hash() -> str:
+    """The generator's source, to notice a change to it during the run."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "cookbook").rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".json"):
+            digest.update(path.as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def edit_one_recipe(project: Path) -> Path:
+    """Append a sentence to the first recipe's ## Miksi: a real change that stays valid."""
+    path = sorted((project / "recipes").glob("*/fi.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("\n\n## Vaiheet", WARM_EDIT + "\n\n## Vaiheet", 1)
+    assert changed != text, f"{path}: no '## Vaiheet' section to edit before"
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
+def material_default(project: Path, langs: list[str]) -> Row:
+    """Plain MkDocs + Material on our generated pages: no INHERIT, no nav (Material lists every
+    page), no overrides; the same Markdown extensions. Languages one after another, as MkDocs would."""
+    names, options = markdown_extensions(project / "mkdocs.yml")
+    extensions = [{name: options[name]} if name in options else name for name in names]
+    runs = []
+    for lang in langs:
+        config = {
+            "site_name": f"Material default ({lang})",
+            "docs_dir": str(project / "build" / "docs" / "web" / lang),
+            "site_dir": str(project / "material-default" / "site" / lang),
+            "theme": {"name": "material", "font": False},
+            "plugins": ["search", "tags"],
+            "markdown_extensions": extensions,
+        }
+        path = project / "material-default" / f"mkdocs.{lang}.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        runs.append(measure(lang, [PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(path)]))
+    return combine("Material default layout, both languages", runs)
+
+
+# ---- Ratios and targets --------------------------------------------------------------------------
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def ratios(result: SizeResult) -> dict[str, float | None]:
+    book, handouts = result.wall("book"), result.wall("handouts")
+    return {
+        "site / floor": ratio(result.wall("site"), result.wall("floor")),
+        "Material default / site": ratio(result.wall("material"), result.wall("site")),
+        "A4 book pages/s": ratio(result.values.get("book_pages"), book),
+        "handouts per second": ratio(result.values.get("handouts"), handouts),
+        "handouts: s per 100": ratio(100 * handouts, result.values.get("handouts")) if handouts else None,
+        "warm / cold": ratio(result.wall("warm"), result.wall("cold")),
+    }
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    value: Callable[[SizeResult, dict[int, SizeResult]], float | None]
+    limit: float
+    at_most: bool  # met when value ≤ limit (else when value ≥ limit)
+    unit: str = ""
+
+
+def scaling(results: dict[int, SizeResult]) -> float | None:
+    return ratio(results[1000].wall("site"), results[100].wall("site")) if {100, 1000} <= results.keys() else None
+
+
+TARGETS = (
+    Target("check ≤ 1.5 s", lambda r, _: r.wall("check"), 1.5, True, " s"),
+    Target("whole site ≤ 2.5 × the floor", lambda r, _: ratios(r)["site / floor"], 2.5, True, " ×"),
+    Target("whole site ≥ 4 × faster than Material's default layout", lambda r, _: ratios(r)["Material default / site"], 4, False, " ×"),
+    Target("site time(1000) / time(100) ≤ 12", lambda _, a: scaling(a), 12, True, " ×"),
+    Target("A4 book ≥ 25 pages/s", lambda r, _: ratios(r)["A4 book pages/s"], 25, False, " pages/s"),
+    Target("peak memory of the book build ≤ 500 MB", lambda r, _: r.rows["book"].peak_mb if r.rows["book"].ok else None, 500, True, " MB"),
+    Target("100 handouts ≤ 15 s", lambda r, _: ratios(r)["handouts: s per 100"], 15, True, " s"),
+    Target("warm rebuild ≤ 25 % of the cold build", lambda r, _: ratios(r)["warm / cold"], 0.25, True, ""),
+)
+
+
+def target_lines(results: dict[int, SizeResult]) -> list[str]:
+    size = 1000 if 1000 in results else max(results)
+    lines = [f"Measured at N = {size}" + ("" if size == 1000 else " (the targets are set for 1000: this run did not measure it)") + ".", "",
+             "| target | measured | result |", "|---|---:|---|"]
+    for target in TARGETS:
+        value = target.value(results[size], results)
+        if value is None:
+            verdict, shown = "not measured", "n/a"
+        else:
+            met = value <= target.limit if target.at_most else value >= target.limit
+            verdict, shown = ("met" if met else "NOT met"), f"{value:.2f}{target.unit}"
+        lines.append(f"| {target.text} | {shown} | {verdict} |")
+    return lines
+
+
+# ---- Output -----------------------------------------------------------------------------------------
+
+TABLE_HEAD = "| stage | wall s | peak MB | notes |\n|---|---:|---:|---|"
+
+
+def table_line(row: Row) -> str:
+    wall = f"{row.wall:.2f}" if row.wall is not None else "–"
+    peak = f"{row.peak_mb:.0f}" if row.peak_mb is not None else "–"
+    return f"| {row.stage} | {wall} | {peak} | {row.notes} |"
+
+
+def machine() -> list[str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), platform.processor())
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    mem_kib = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    versions = ", ".join(f"{name} {importlib.metadata.version(name)}" for name in PACKAGES)
+    return [
+        f"- CPU: {model}; {os.cpu_count()} logical CPUs ({len(os.sched_getaffinity(0))} usable by this process)",
+        f"- memory: {mem_kib / 2**20:.1f} GiB",
+        f"- system: {platform.platform()}",
+        f"- Python {platform.python_version()}; {versions}",
+    ]
+
+
+def report(results: dict[int, SizeResult], workdir: Path) -> str:
+    project = "<project>"
+    shown = workdir.relative_to(ROOT) if workdir.is_relative_to(ROOT) else workdir
+    lines = ["# Benchmark results", "",
+             f"Written by `make bench` (bench/run.py) on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.", "",
+             "## Machine", "", *machine(), "",
+             "## What runs", "",
+             "Each size is a synthetic cookbook made by bench/synthetic.py (seed 1; 600–850 words of body per "
+             "file, valid against the schema). Every stage is a separate process; wall time is perf_counter "
+             "around it, peak MB (2^20 bytes) is ru_maxrss from os.wait4: the largest process in its tree. Both "
+             "are taken by the small launcher bench/spawn.py, so the benchmark's own memory does not count "
+             "(a reading cannot go below the launcher's ~10 MB). "
+             f"`python` is `.venv/bin/python`, run in the repository; `<project>` is `{shown}/<N>`.", "",
+             f"- floor: `python bench/floor.py {project}` (read, YAML with CSafeLoader, python-markdown with mkdocs.yml's extensions)",
+             f"- check: `python build.py --project {project} --quiet check`",
+             f"- site: `python build.py --project {project} --quiet site`",
+             f"- Material default: `python -m mkdocs build -q -f {project}/material-default/mkdocs.<lang>.yml` per language, "
+             "one after the other (Material theme, font: false, search + tags, same extensions, no nav, no INHERIT)",
+             f"- A4 book: `python build.py --project {project} --quiet pdf --only book` (pages counted with pypdf)",
+             f"- handouts: `python build.py --project {project} --quiet pdf --only handouts`",
+             f"- cold full build: `python build.py --project {project} --quiet` after deleting build/ and site/",
+             "- warm rebuild: the same command again after appending a sentence to one recipe's `## Miksi`", ""]
+    for count, result in results.items():
+        lines += [f"## {count} recipes", "", TABLE_HEAD, *(table_line(row) for row in result.rows.values()), ""]
+    lines += ["## Ratios", "", "| ratio | " + " | ".join(f"N = {n}" for n in results) + " |",
+              "|---|" + "---:|" * len(results)]
+    per_size = {n: ratios(r) for n, r in results.items()}
+    for name in next(iter(per_size.values())):
+        lines.append(f"| {name} | " + " | ".join(fmt(per_size[n][name]) for n in results) + " |")
+    lines += ["", f"Site time(1000) / time(100): {fmt(scaling(results))}", "", "## Targets", "", *target_lines(results), ""]
+    return "\n".join(lines)
+
+
+def fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the cookbook build on synthetic cookbooks.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="recipe counts (default: 100 1000)")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md", help="where to write the report")
+    parser.add_argument("--workdir", type=Path, default=ROOT / "build" / "bench", help="where the synthetic projects go")
+    args = parser.parse_args()
+    results = {count: bench_size(count, args.workdir.resolve()) for count in args.sizes}
+    for count, result in results.items():
+        print(f"\nN = {count}: " + "; ".join(f"{k} {fmt(v)}" for k, v in ratios(result).items()))
+    print("\n" + "\n".join(target_lines(results)))
+    args.output.write_text(report(results, args.workdir.resolve()), encoding="utf-8")
+    print(f"\nwrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject, NameObject
 
 A4_LONG, A4_SHORT = 297 * 72 / 25.4, 210 * 72 / 25.4  # points
 
@@ -29,13 +30,35 @@ def impose_booklet(source: Path, target: Path) -> Path:
     sheet_width, sheet_height = max(2 * width, A4_LONG), max(height, A4_SHORT)
     x0, y0 = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
     writer = PdfWriter()
+    forms: dict[int, IndirectObject] = {}
     for left, right in saddle_stitch_order(len(reader.pages)):
-        sheet = PageObject.create_blank_page(width=sheet_width, height=sheet_height)
-        for index, offset in ((left, x0), (right, x0 + width)):
-            if index is not None:
-                sheet.merge_transformed_page(reader.pages[index], Transformation().translate(offset, y0))
-        writer.add_page(sheet)
+        placed = [(index, offset) for index, offset in ((left, x0), (right, x0 + width)) if index is not None]
+        for index, _ in placed:
+            if index not in forms:
+                forms[index] = page_as_form(writer, reader.pages[index])
+        sheet = writer.add_blank_page(width=sheet_width, height=sheet_height)
+        sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject(
+            {NameObject(f"/P{index}"): forms[index] for index, _ in placed})})
+        drawing = DecodedStreamObject()
+        drawing.set_data("".join(f"q 1 0 0 1 {offset:.3f} {y0:.3f} cm /P{index} Do Q\n" for index, offset in placed).encode())
+        sheet[NameObject("/Contents")] = writer._add_object(drawing)
     writer.add_metadata({key: value for key, value in (reader.metadata or {}).items()})
     with target.open("wb") as out:
         writer.write(out)
     return target
+
+
+def page_as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
+    """A page as a form XObject: placed on the sheet as it is, without parsing its drawing
+    (pypdf's page merging re-parses every content stream, which took seconds per booklet)."""
+    contents = page.get_contents()
+    form = DecodedStreamObject()
+    form.set_data(contents.get_data() if contents is not None else b"")
+    box = page.mediabox
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(v) for v in (box.left, box.bottom, box.right, box.top)]),
+        NameObject("/Matrix"): ArrayObject([FloatObject(v) for v in (1, 0, 0, 1, -float(box.left), -float(box.bottom))]),
+        NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+    })
+    return writer._add_object(form)

@@ -17,28 +17,12 @@ from typing import Any
 import markdown
 import yaml
 
-
-class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml may hold tags (!ENV, !!python/name:…) that only MkDocs interprets."""
-
-
-_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+from cookbook.markdown_render import extension_settings, read_mkdocs_config
 
 
 def markdown_extensions(mkdocs_yml: Path) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """The extension names and their options, as listed under markdown_extensions."""
-    config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    names: list[str] = []
-    options: dict[str, dict[str, Any]] = {}
-    for entry in config.get("markdown_extensions") or []:
-        if isinstance(entry, dict):
-            for name, settings in entry.items():
-                names.append(name)
-                options[name] = settings or {}
-        else:
-            names.append(str(entry))
-    return names, options
+    return extension_settings(read_mkdocs_config(mkdocs_yml))
 
 
 def recipe_files(project: Path) -> list[Path]:

@@ -16,13 +16,18 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 from .pdf_cache import file_digest
 
 
+PNG_DATA = "data:image/png;base64,"
+
+
 class ProjectFetcher(URLFetcher):
     def __init__(self, allowed_roots: list[Path], font_cache: Path | None = None):
-        super().__init__(allowed_protocols=["file"], allow_redirects=False)
+        super().__init__(allowed_protocols=["file", "data"], allow_redirects=False)
         self.allowed_roots = [root.resolve() for root in allowed_roots]
         self.font_cache = font_cache
 
     def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[override]
+        if url.startswith(PNG_DATA):  # generated images, such as QR codes: no file, no request
+            return super().fetch(url, headers)
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise URLFetchingError(f"refused to fetch {url[:80]}: only project files may be used")

@@ -21,7 +21,7 @@ from .body import numbered_items
 from .config import Project
 from .errors import CookbookError
 from .fetcher import ProjectFetcher
-from .hyphenate import hyphenate_html
+from .hyphenate import use_voikko, voikko_fingerprint
 from .markdown_render import MarkdownRenderer
 from .model import Cookbook, Recipe
 from .pdf_cache import PdfCache, folder_digest
@@ -45,11 +45,13 @@ def with_url_notes(html: str) -> str:
     return EXTERNAL_LINK.sub(note, html)
 
 
-def qr_svg(url: str) -> Markup:
-    """A QR code as inline SVG (vector, sharp at any print size)."""
-    code = segno.make(url, error="m")
-    svg = code.svg_inline(scale=1, border=0, dark="#1a1a1a", omitsize=True)
-    return Markup(svg)
+QR_PIXELS_PER_MODULE = 12  # about 400 dpi at 20 mm: sharp on paper, and drawn without smoothing
+
+
+def qr_png(url: str) -> str:
+    """A QR code as a PNG data URI. (Inline SVG was as sharp, but WeasyPrint parsed its path
+    of hundreds of commands for every page that shows one: a twentieth of a book's time.)"""
+    return segno.make(url, error="m").png_data_uri(scale=QR_PIXELS_PER_MODULE, border=0, dark="#1a1a1a")
 
 
 def build_date() -> date | None:
@@ -156,17 +158,26 @@ class PdfRenderer:
         self._stylesheets: dict[str, CSS] = {}
         # WeasyPrint logs refused fetches; they are expected for untrusted input.
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        for code in self.voikko_languages:
+            use_voikko(code)
+
+    @cached_property
+    def voikko_languages(self) -> list[str]:
+        """The languages whose texts ask for Voikko's hyphenation instead of Pyphen's patterns."""
+        return [language.code for language in self.project.languages if language.strings.get("hyphenation") == "voikko"]
 
     @cached_property
     def inputs_digest(self) -> str:
-        """Every file a print template may pull in besides images: the CSS and the fonts."""
-        return folder_digest(self.print_dir) + folder_digest(self.project.templates_dir / "fonts") + PDF_VARIANT
+        """What a render depends on besides the HTML and its images: the CSS, the fonts and the
+        hyphenation dictionaries."""
+        hyphenation = voikko_fingerprint() if self.voikko_languages else ""
+        return folder_digest(self.print_dir) + folder_digest(self.project.templates_dir / "fonts") + PDF_VARIANT + hyphenation
 
     def environment(self, lang: str):
         if lang not in self._environments:
             env = make_environment(self.print_dir, self.cookbook.taxonomy, self.project.language(lang))
             env.filters["markdown"] = self.markdown_html
-            env.filters["qr"] = qr_svg
+            env.filters["qr"] = qr_png
             env.globals["extras_columns"] = extras_columns
             env.globals.update(
                 content=self.cookbook.content, web_url=lambda recipe: self.web_url(recipe),
@@ -197,16 +208,13 @@ class PdfRenderer:
     def html(self, template: str, lang: str, **context: object) -> str:
         recipes = context.get("recipes") or [context.get("recipe")]
         newest = build_date() or max((r.updated for r in recipes if r), default=date(2026, 1, 1))
-        html = self.environment(lang).get_template(template).render(
+        return self.environment(lang).get_template(template).render(
             # The newest content date stands for the edition's date, so that the same input
             # gives the same PDF bytes.
             modified=datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc).isoformat(),
             edition_date=newest, titles={r.id: r.title for r in self.cookbook.recipes_in(lang)},
             **context,
         )
-        if self.project.language(lang).strings.get("hyphenation") == "voikko":
-            html = hyphenate_html(html)
-        return html
 
     def layout(self, html: str):  # -> weasyprint.Document
         # The templates link their stylesheets; they are parsed once per process instead of once

@@ -1,8 +1,13 @@
-"""Finnish print hyphenation with Voikko: compounds split where they join, headings whole."""
+"""Print hyphenation: Finnish with Voikko (compounds split where they join), English with
+Pyphen, headings, labels and code whole."""
 
 from __future__ import annotations
 
-from cookbook.hyphenate import SOFT_HYPHEN, hyphenate_html, hyphenate_word
+from pathlib import Path
+
+from cookbook.hyphenate import SOFT_HYPHEN, hyphenate_word
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def breaks(word: str) -> list[str]:
@@ -23,14 +28,47 @@ def test_no_break_leaves_a_lone_letter():
         assert len(parts[0]) >= 2 and len(parts[-1]) >= 3, parts
 
 
-def test_only_prose_is_hyphenated():
-    html = hyphenate_html("<h2>Klusterikehittämisen</h2><p title='klusterikehittämisen'>klusterikehittämisen</p><code>klusterikehittämisen</code>"
-                          "<p class='label no-hyphens'>klusterikehittämisen<br>klusterikehittämisen</p>")
-    assert "<h2>Klusterikehittämisen</h2>" in html
-    assert "title='klusterikehittämisen'" in html
-    assert "<code>klusterikehittämisen</code>" in html
-    assert f"klus{SOFT_HYPHEN}te" in html
-    assert "no-hyphens'>klusterikehittämisen<br>klusterikehittämisen</p>" in html
+def printed_lines(html_body: str, lang: str = "fi") -> list[str]:
+    """The lines of a narrow column of `html_body`, printed with our print CSS."""
+    import io
+
+    from pypdf import PdfReader
+
+    from cookbook.check import check_project
+    from cookbook.config import Project
+    from cookbook.pdf import PdfRenderer
+
+    project = Project(ROOT)
+    renderer = PdfRenderer(project, check_project(project).cookbook)
+    html = (f'<!DOCTYPE html><html lang="{lang}"><head><link rel="stylesheet" href="../fonts/fonts.css">'
+            f'<link rel="stylesheet" href="print.css"></head><body style="width: 32mm">{html_body}</body></html>')
+    pdf = renderer.layout(html).write_pdf()
+    return PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace("\u2010", "-").splitlines()
+
+
+COMPOUNDS = "klusterikehittämisen sidosryhmäanalyysi elinkeinokehittäjä innovaatioekosysteemi"
+
+
+def test_prose_breaks_compounds_where_voikko_allows():
+    lines = printed_lines(f"<p>{COMPOUNDS}</p>")
+    broken = [line for line in lines if line.endswith("-")]
+    assert broken, lines
+    for line, after in zip(lines, lines[1:]):
+        if line.endswith("-"):
+            head = line.rsplit(" ", 1)[-1][:-1]
+            parts = breaks(head + after.split(" ", 1)[0])
+            assert head in ["".join(parts[:n]) for n in range(1, len(parts))], (line, after)
+
+
+def test_headings_labels_and_code_stay_whole():
+    for body in (f"<h2>{COMPOUNDS}</h2>", f'<p class="no-hyphens">{COMPOUNDS}</p>', f"<p><code>{COMPOUNDS}</code></p>"):
+        lines = printed_lines(body)
+        assert not any(line.endswith("-") for line in lines), (body, lines)
+
+
+def test_english_is_hyphenated_with_pyphen():
+    lines = printed_lines("<p>internationalisation responsibilities characteristically interdisciplinary</p>", "en")
+    assert any(line.endswith("-") for line in lines), lines
 
 
 def test_finnish_book_breaks_words_at_line_ends(built_project):

@@ -29,11 +29,20 @@ def test_fetches_files_inside_the_allowed_folders(fetcher: ProjectFetcher, tmp_p
     assert response is not None
 
 
+def test_reads_generated_png_images_such_as_qr_codes(fetcher: ProjectFetcher):
+    from cookbook.pdf import qr_png
+
+    response = fetcher.fetch(qr_png("https://example.org/recipes/a/"))
+    assert response.read().startswith(b"\x89PNG")
+
+
 @pytest.mark.parametrize("url", [
     "file:///etc/passwd",
     "http://127.0.0.1:9/image.png",
     "https://example.org/font.woff2",
     "data:text/plain;base64,cHJpdmF0ZQ==",
+    "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'><image href='file:///etc/passwd'/></svg>",
+    "data:text/css,@import url(file:///etc/passwd);",
     "ftp://example.org/x",
 ])
 def test_refuses_everything_else(fetcher: ProjectFetcher, url: str):

@@ -29,6 +29,9 @@ SLICE_RECIPES = 16
 PART_CSS = "book-part.css"
 CALIBRATION_CSS = "folio-calibration.css"
 APPENDIX_ANCHOR = "appendix-metrics"
+# Metric rows (about five pages) after which the appendix is cut, between metric levels, into
+# parts rendered in parallel: a thousand recipes' appendix is some 150 pages.
+APPENDIX_PART_ROWS = 150
 
 
 @dataclass(frozen=True)
@@ -110,10 +113,27 @@ class BookPlan:
         return {**self.common_context(), "part": "front", "extra_css": [PART_CSS], "recipes": self.recipes,
                 "chapters": self.chapters, "pages": pages, "foreign_anchors": sorted(pages)}
 
-    def appendix_context(self, pages: dict[str, int]) -> dict[str, object]:
+    @cached_property
+    def appendix_parts(self) -> list[tuple[str, ...]]:
+        """The metric levels in each part of the appendix. A short appendix is one part; a long
+        one is cut between levels (each part then starts on a new page)."""
+        rows = {level: 0 for level in self.cookbook.taxonomy.ids("metric_levels")}
+        for recipe in self.recipes:
+            for metric in recipe.metrics:
+                rows[metric.level] = rows.get(metric.level, 0) + 1
+        parts: list[list[str]] = [[]]
+        for level, count in rows.items():
+            if count and parts[-1] and sum(rows[other] for other in parts[-1]) >= APPENDIX_PART_ROWS:
+                parts.append([])
+            if count:
+                parts[-1].append(level)
+        return [tuple(levels) for levels in parts]
+
+    def appendix_context(self, pages: dict[str, int], index: int = 0) -> dict[str, object]:
         anchors = sorted(recipe_anchor(recipe.id) for recipe in self.recipes)
         return {**self.common_context(), "part": "appendix", "extra_css": [PART_CSS], "recipes": self.recipes,
-                "pages": pages, "foreign_anchors": anchors}
+                "levels": self.appendix_parts[index], "opens_appendix": index == 0, "pages": pages,
+                "foreign_anchors": anchors}
 
     def calibration_context(self) -> dict[str, object]:
         return {"format_css": FORMATS[self.request.page_format], "extra_css": [CALIBRATION_CSS], "recipes": self.recipes}

@@ -138,9 +138,11 @@ class Rendered:
 
 
 class PdfRenderer:
-    """Renders documents for one project, sharing fonts, cache and fetcher between them.
+    """Renders documents for one project, sharing fonts, stylesheets and fetcher between them.
 
-    One per process: WeasyPrint's font configuration and image cache cannot cross processes."""
+    One per process: WeasyPrint's font configuration cannot cross processes. Images are not
+    cached across documents: nearly every image (each recipe's QR code) is printed once, and a
+    cache would hold them all for the worker's life."""
 
     def __init__(self, project: Project, cookbook: Cookbook, cache: PdfCache | None = None):
         self.project = project
@@ -151,7 +153,6 @@ class PdfRenderer:
             font_cache=project.build_dir / "cache" / "fonts",
         )
         self.fonts = FontConfiguration()
-        self.image_cache: dict = {}
         self.pdf_cache = cache or PdfCache(project.build_dir / "cache" / "pdf", enabled=False)
         self.markdown = MarkdownRenderer(project.mkdocs_config_path)
         self._environments: dict = {}
@@ -222,7 +223,7 @@ class PdfRenderer:
         hrefs = STYLESHEET_LINK.findall(html)
         base_url = self.print_dir.as_uri() + "/"
         document = HTML(string=STYLESHEET_LINK.sub("", html), base_url=base_url, url_fetcher=self.fetcher)
-        return document.render(font_config=self.fonts, cache=self.image_cache, pdf_variant=PDF_VARIANT,
+        return document.render(font_config=self.fonts, pdf_variant=PDF_VARIANT,
                                stylesheets=[self.stylesheet(base_url + href) for href in hrefs])
 
     def stylesheet(self, url: str) -> CSS:

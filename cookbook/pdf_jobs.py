@@ -60,8 +60,8 @@ def render_front(request: BookRequest, pages: dict[str, int]) -> Rendered:
     return _renderer().render("book.html.j2", request.lang, **_plan(request).front_context(pages))
 
 
-def render_appendix(request: BookRequest, pages: dict[str, int]) -> Rendered:
-    return _renderer().render("book.html.j2", request.lang, **_plan(request).appendix_context(pages))
+def render_appendix(request: BookRequest, pages: dict[str, int], index: int) -> Rendered:
+    return _renderer().render("book.html.j2", request.lang, **_plan(request).appendix_context(pages, index))
 
 
 def render_calibration(request: BookRequest) -> Rendered:
@@ -144,7 +144,7 @@ class BookJob:
     slices: list[Rendered | None] = field(default_factory=list)
     calibration: Rendered | None = None
     front: Rendered | None = None
-    appendix: Rendered | None = None
+    appendix: list[Rendered | None] = field(default_factory=list)
     layout: PartLayout | None = None
 
     def start(self, scheduler: Scheduler) -> None:
@@ -162,18 +162,28 @@ class BookJob:
             pages = page_map(self.plan, self.layout)
             request = self.plan.request
             scheduler.submit(URGENT, render_front, (request, pages), lambda r: self._part("front", r, scheduler))
-            scheduler.submit(URGENT, render_appendix, (request, pages), lambda r: self._part("appendix", r, scheduler))
+            self.appendix = [None] * len(self.plan.appendix_parts)
+            for index in range(len(self.appendix)):
+                scheduler.submit(URGENT, render_appendix, (request, pages, index), lambda r, i=index: self._appendix(i, r))
+
+    def _appendix(self, index: int, rendered: Rendered) -> None:
+        self.appendix[index] = rendered
+        self._part_done()
 
     def _part(self, name: str, rendered: Rendered, scheduler: Scheduler) -> None:
         setattr(self, name, rendered)
-        if self.front and self.appendix and self.calibration and self.layout:
+        self._part_done()
+
+    def _part_done(self) -> None:
+        if self.front and self.calibration and self.layout and self.appendix and all(self.appendix):
             self.assemble()
 
     def assemble(self) -> None:
-        assert self.front and self.appendix and self.calibration and self.layout
+        assert self.front and self.calibration and self.layout
         slices = [r for r in self.slices if r is not None]
-        layout = PartLayout(self.front.pages, self.layout.slice_pages, self.layout.slice_anchors, self.appendix.pages)
-        parts = [self.front, *slices, self.appendix]
+        appendix = [r for r in self.appendix if r is not None]
+        layout = PartLayout(self.front.pages, self.layout.slice_pages, self.layout.slice_anchors, sum(r.pages for r in appendix))
+        parts = [self.front, *slices, *appendix]
         stamp = FolioStamp.from_calibration(self.calibration.pdf)
 
         def number_pages(writer: Any) -> None:

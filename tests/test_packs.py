@@ -39,3 +39,36 @@ def test_pack_as_booklet(project: Path, cli):
 def test_unknown_choice_is_a_clear_usage_error(project: Path, cli, option, value, message):
     code, _, err = cli("--project", str(project), "pdf", option, value)
     assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_long_appendix_in_parts_still_lists_every_metric_with_its_page(project: Path, cli, monkeypatch):
+    """A long metrics appendix is rendered in parts, cut between metric levels; joined, it still
+    lists every metric of the pack with the page its recipe starts on."""
+    import re
+
+    from cookbook import book
+    from cookbook.check import check_project
+    from cookbook.config import Project
+
+    monkeypatch.setattr(book, "APPENDIX_PART_ROWS", 1)  # every level a part of its own
+    ids = ("sidosryhmaanalyysi", "pikaprojektitreffit", "vaikuttavuusmittariston-rakentaminen")
+    cookbook = check_project(Project(project)).cookbook
+    recipes = [r for r in cookbook.recipes_in("en") if r.id in ids]
+    levels = {m.level for r in recipes for m in r.metrics}
+    assert len(book.BookPlan(cookbook, book.BookRequest("en", "a4", ids)).appendix_parts) == len(levels) > 1
+
+    out = project / "pack.pdf"
+    args = [arg for recipe_id in ids for arg in ("--recipe", recipe_id)]
+    code, stdout, err = cli("--project", str(project), "--jobs", "1", "pdf", *args, "--lang", "en", "--output", str(out))
+    assert code == 0, stdout + err
+    reader = PdfReader(out)
+    outline = {item.title: reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)}
+    nested = [item for items in reader.outline if isinstance(items, list) for item in items]
+    starts = {item.title: reader.page_labels[reader.get_destination_page_number(item)] for item in nested}
+    appendix_page = max(outline.values())
+    text = " ".join(page.extract_text().replace("\x00", "") for page in reader.pages[appendix_page:])
+    text = re.sub(r"-\n", "", text).replace("\n", " ")
+    for recipe in recipes:
+        for metric in recipe.metrics:
+            assert metric.name.split()[0] in text, metric.name
+        assert re.search(rf"\b{starts[recipe.title]}\b", text), (recipe.title, starts[recipe.title])

@@ -45,6 +45,9 @@ Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 DEVICE_SPACES = {"/DeviceGray": "g", "/DeviceRGB": "rg", "/DeviceCMYK": "k"}
 DEVICE_ALIASES = {"/G": "/DeviceGray", "/RGB": "/DeviceRGB", "/CMYK": "/DeviceCMYK"}
+# Text-state operators that set one field of the state from their one operand.
+TEXT_STATE_OPERATORS = {b"Tc": ("char_spacing", float), b"Tw": ("word_spacing", float), b"Tz": ("scaling", float),
+                        b"TL": ("leading", float), b"Ts": ("rise", float), b"Tr": ("render", int)}
 
 
 class FolioCalibrationError(CookbookError):
@@ -367,18 +370,9 @@ class _Calibration:
             self.next_line(0.0, -state.leading)
         elif operator == b"Tf":
             self.state = replace(state, font=str(operands[0]), size=float(operands[1]))
-        elif operator == b"Tc":
-            self.state = replace(state, char_spacing=float(operands[0]))
-        elif operator == b"Tw":
-            self.state = replace(state, word_spacing=float(operands[0]))
-        elif operator == b"Tz":
-            self.state = replace(state, scaling=float(operands[0]))
-        elif operator == b"TL":
-            self.state = replace(state, leading=float(operands[0]))
-        elif operator == b"Ts":
-            self.state = replace(state, rise=float(operands[0]))
-        elif operator == b"Tr":
-            self.state = replace(state, render=int(operands[0]))
+        elif operator in TEXT_STATE_OPERATORS:
+            field_name, kind = TEXT_STATE_OPERATORS[operator]
+            self.state = replace(state, **{field_name: kind(operands[0])})
         elif operator == b"Tj":
             self.show([operands[0]])
         elif operator == b"TJ":

@@ -396,7 +396,8 @@ class _Copier:
         if entries is not None:
             return entries
         buffer = io.BytesIO()  # not one node of sorted keys as WeasyPrint writes it: pypdf reads it
-        for key, value in sorted(_number_tree(node), key=lambda entry: entry[0]):
+        leaves = [(int(key), value) for key, value in _tree_pairs(node, "/Nums")]
+        for key, value in sorted(leaves, key=lambda entry: entry[0]):
             buffer.write(b"%d " % self._shift(key))
             self.translate(value).write_to_stream(buffer)
             buffer.write(b"\n")
@@ -589,26 +590,16 @@ def _top_element(tree: DictionaryObject) -> tuple[DictionaryObject | None, list[
     return None, top
 
 
-def _number_tree(node: PdfObject | None) -> Iterator[tuple[int, PdfObject]]:
+def _tree_pairs(node: PdfObject | None, key: str) -> Iterator[tuple[PdfObject, PdfObject]]:
+    """The (key, value) leaves of a number tree (`key` "/Nums") or a name tree ("/Names")."""
     node = _resolved(node)
     if not isinstance(node, DictionaryObject):
         return
-    nums = _as_list(node.get("/Nums"))
-    for index in range(0, len(nums) - 1, 2):
-        yield int(nums[index]), nums[index + 1]
+    pairs = _as_list(node.get(key))
+    for index in range(0, len(pairs) - 1, 2):
+        yield pairs[index], pairs[index + 1]
     for kid in _as_list(node.get("/Kids")):
-        yield from _number_tree(kid)
-
-
-def _name_tree(node: PdfObject | None) -> Iterator[tuple[PdfObject, PdfObject]]:
-    node = _resolved(node)
-    if not isinstance(node, DictionaryObject):
-        return
-    names = _as_list(node.get("/Names"))
-    for index in range(0, len(names) - 1, 2):
-        yield names[index], names[index + 1]
-    for kid in _as_list(node.get("/Kids")):
-        yield from _name_tree(kid)
+        yield from _tree_pairs(kid, key)
 
 
 # ---- Named destinations --------------------------------------------------------------------------
@@ -623,7 +614,7 @@ def _write_destinations(writer: PdfWriter, copiers: list[_Copier], owners: dict[
         names = _resolved(copier.reader.root_object.get("/Names"))
         if not isinstance(names, DictionaryObject):
             continue
-        for key, value in _name_tree(names.get("/Dests")):
+        for key, value in _tree_pairs(names.get("/Dests"), "/Names"):
             name = _name(key)
             if name not in chosen or (owners.get(name) == copier.part.index and chosen[name][0] is not copier):
                 chosen[name] = (copier, key, value)

@@ -150,7 +150,7 @@ class BookJob:
     def start(self, scheduler: Scheduler) -> None:
         request = self.plan.request
         self.slices = [None] * len(self.plan.slices)
-        scheduler.submit(BOOK_PART, render_calibration, (request,), lambda r: self._part("calibration", r, scheduler))
+        scheduler.submit(BOOK_PART, render_calibration, (request,), lambda r: self._part("calibration", r))
         for index in range(len(self.plan.slices)):
             scheduler.submit(BOOK_PART, render_slice, (request, index), lambda r, i=index: self._slice(i, r, scheduler))
 
@@ -161,7 +161,7 @@ class BookJob:
             self.layout = PartLayout(0, [r.pages for r in done], [r.anchors for r in done])
             pages = page_map(self.plan, self.layout)
             request = self.plan.request
-            scheduler.submit(URGENT, render_front, (request, pages), lambda r: self._part("front", r, scheduler))
+            scheduler.submit(URGENT, render_front, (request, pages), lambda r: self._part("front", r))
             self.appendix = [None] * len(self.plan.appendix_parts)
             for index in range(len(self.appendix)):
                 scheduler.submit(URGENT, render_appendix, (request, pages, index), lambda r, i=index: self._appendix(i, r))
@@ -170,7 +170,7 @@ class BookJob:
         self.appendix[index] = rendered
         self._part_done()
 
-    def _part(self, name: str, rendered: Rendered, scheduler: Scheduler) -> None:
+    def _part(self, name: str, rendered: Rendered) -> None:
         setattr(self, name, rendered)
         self._part_done()
 

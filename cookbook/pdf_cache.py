@@ -1,10 +1,10 @@
 """A content-hash cache of rendered PDFs under build/cache/pdf/, so a rebuild renders only what changed.
 
 The key is a hash of everything the bytes depend on: the HTML given to WeasyPrint (the recipe,
-the templates, the language's texts and the hyphenation are all in it), every file WeasyPrint
-may read while rendering it (the print CSS, the fonts, the images it names), and the version of
-the code (this package's source and the versions of WeasyPrint, pydyf and pypdf). Nothing else
-reaches the renderer, so a hit can never be stale.
+the templates and the language's texts are all in it), every file WeasyPrint may read while
+rendering it (the print CSS, the fonts, the images it names), the dictionaries Voikko hyphenates
+Finnish with, and the version of the code (this package's source and the versions of the
+rendering libraries). Nothing else reaches the renderer, so a hit can never be stale.
 """
 
 from __future__ import annotations

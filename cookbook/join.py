@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import struct
 import zlib
@@ -47,6 +46,7 @@ from pypdf.generic import (
 )
 
 from .errors import CookbookError
+from .pdf_output import PackedObjects, TextObject, write_pdf
 
 # Catalog entries of the first part that describe the whole document (PDF/UA needs /Lang,
 # /MarkInfo and /ViewerPreferences; /Metadata is the XMP stream that agrees with the info).
@@ -55,7 +55,6 @@ LABEL_STYLES = ("/D", "/r", "/R", "/a", "/A", "")
 # What a damaged part can make pypdf (or the copy) raise while it is read, object by object.
 READ_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
                zlib.error, struct.error)
-OBJECTS_PER_STREAM = 200  # small object streams: a reader parses a whole one to get one object
 
 _STRING = rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\s]*>"  # WeasyPrint and pypdf escape every ( and ) in strings
 # The tokens of an object's text the copy acts on; `lastgroup` tells which matched. Strings are
@@ -112,32 +111,40 @@ def join_pdfs(
     page_labels = list(page_labels)
     writer = PdfWriter()
     structure = _Structure(writer)
-    copiers: list[_Copier] = []
+    destinations = _Destinations(anchor_owner or {})
+    packed = PackedObjects()
+    header = "%PDF-1.5"  # object streams: PDF 1.5
     for index, data in enumerate(parts):
+        start = len(writer._objects)
+        # One part at a time, released once copied: the joined book holds only what it keeps.
         part = _Part(data, index)
         copier = _Copier(writer, part, structure.next_key)
         try:
             copier.copy_pages()
             structure.add_part(copier)
+            destinations.add(copier)
+            if index == 0:
+                _copy_document_properties(writer, copier)
+            copier.drain()
         except JoinError:
             raise
         except READ_ERRORS as error:
             raise JoinError(f"part {index + 1} of {len(parts)} could not be joined: {error}") from error
-        copiers.append(copier)
+        header = max(header, part.reader.pdf_header)
+        del part, copier
+        packed.pack(writer, start)
     structure.finish()
-    try:
-        _write_destinations(writer, copiers, anchor_owner or {})
-        _copy_document_properties(writer, copiers[0])
-    except READ_ERRORS as error:
-        raise JoinError(f"the parts' destinations or properties could not be read: {error}") from error
+    destinations.write(writer)
     _write_outline(writer, outline)
     _write_page_labels(writer, page_labels)
     if before_write is not None:
         before_write(writer)
     digest = document_id or _document_id(parts, outline, page_labels, anchor_owner)
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
-    header = max(copier.part.reader.pdf_header for copier in copiers)
-    _write(_serialize(writer, max(header, "%PDF-1.5")), target)  # object streams: PDF 1.5
+    try:
+        write_pdf(writer, header, target, packed)
+    except OSError as error:
+        raise JoinError(f"could not write {target}: {error.strerror or error}") from error
 
 
 # ---- Reading -------------------------------------------------------------------------------------
@@ -210,18 +217,6 @@ class _Part:
 
 # ---- Copying -------------------------------------------------------------------------------------
 
-class _TextObject(PdfObject):
-    """An object copied as text, its references renumbered; written back as it is."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: bytes = b"null") -> None:
-        self.text = text
-
-    def write_to_stream(self, stream, encryption_key=None) -> None:  # noqa: ANN001 - pypdf's signature
-        stream.write(self.text)
-
-
 class _Copier:
     """Copies the objects of one part into the writer, each once, as they are referred to."""
 
@@ -234,7 +229,7 @@ class _Copier:
         self.annotations: set[int] = set()  # objects to copy as annotations
         self.links: set[bytes] = set()  # the named destinations of its links, as written
         self.ids: list[tuple[bytes, int]] = []  # element identifiers as written, and their elements
-        self.marked: list[_TextObject] = []  # objects with identifiers or references to them
+        self.marked: list[TextObject] = []  # objects with identifiers or references to them
         self._current = 0  # the writer number of the object being renumbered
 
     # -- numbering
@@ -249,7 +244,7 @@ class _Copier:
 
     def reserve(self, old: int | None) -> int:
         """A writer number for `old` (or for a new object), its object to be put in place."""
-        self.writer._objects.append(_TextObject())
+        self.writer._objects.append(TextObject())
         new = len(self.writer._objects)
         if old is not None:
             self.mapping[old] = new
@@ -556,13 +551,13 @@ class _Structure:
         if any(_string_key(token) in self.ids for token, _ in copier.ids):
             copier.prefix_ids(f"p{copier.part.index + 1}-")
         for token, number in copier.ids:
-            self.ids.setdefault(_string_key(token), (_TextObject(token), IndirectObject(number, 0, self.writer)))
+            self.ids.setdefault(_string_key(token), (TextObject(token), IndirectObject(number, 0, self.writer)))
 
     def finish(self) -> None:
         root = self.root
         root[NameObject("/K")] = self.top_ref
         entries = b"\n".join(part for part in self.nums if part)
-        root[NameObject("/ParentTree")] = self.writer._add_object(_TextObject(b"<</Nums [" + entries + b"]>>"))
+        root[NameObject("/ParentTree")] = self.writer._add_object(TextObject(b"<</Nums [" + entries + b"]>>"))
         root[NameObject("/ParentTreeNextKey")] = NumberObject(self.next_key)
         for key, merged in self.maps.items():
             root[NameObject(key)] = merged
@@ -604,33 +599,40 @@ def _tree_pairs(node: PdfObject | None, key: str) -> Iterator[tuple[PdfObject, P
 
 # ---- Named destinations --------------------------------------------------------------------------
 
-def _write_destinations(writer: PdfWriter, copiers: list[_Copier], owners: dict[str, int]) -> None:
+class _Destinations:
     """One name tree: each name from the part that owns it, or else from the first that has it.
 
-    Only the chosen destinations are copied (their page references land on the joined pages);
-    the placeholders of the other parts are left behind."""
-    chosen: dict[str, tuple[_Copier, PdfObject, PdfObject]] = {}
-    for copier in copiers:
+    Gathered part by part, as each is copied: a destination is translated at once (its page
+    reference lands on the joined page), so no part has to stay open until the end. The
+    placeholders of the parts that do not own a name are left behind."""
+
+    def __init__(self, owners: dict[str, int]) -> None:
+        self.owners = owners
+        self.chosen: dict[str, tuple[int, PdfObject, PdfObject]] = {}  # name -> (part, key, value)
+        self.links: set[str] = set()  # the names links lead to
+
+    def add(self, copier: _Copier) -> None:
+        index = copier.part.index
         names = _resolved(copier.reader.root_object.get("/Names"))
-        if not isinstance(names, DictionaryObject):
-            continue
-        for key, value in _tree_pairs(names.get("/Dests"), "/Names"):
-            name = _name(key)
-            if name not in chosen or (owners.get(name) == copier.part.index and chosen[name][0] is not copier):
-                chosen[name] = (copier, key, value)
-    links = {_name(_string(token)) for copier in copiers for token in copier.links}
-    if missing := sorted(links.difference(chosen)):
-        raise JoinError(f"links in the book lead to anchors no part has: {', '.join(missing[:5])}")
-    if not chosen:
-        return
-    array = ArrayObject()
-    # Sorted by the names' bytes, as the spec says (one flat node is a valid name tree).
-    for copier, key, value in sorted(chosen.values(), key=lambda entry: _string_bytes(entry[1])):
-        array.extend([key, copier.translate(value)])
-    for copier in copiers:
-        copier.drain()
-    dests = writer._add_object(DictionaryObject({NameObject("/Names"): array}))
-    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): dests})
+        if isinstance(names, DictionaryObject):
+            for key, value in _tree_pairs(names.get("/Dests"), "/Names"):
+                name = _name(key)
+                held = self.chosen.get(name)
+                if held is None or (self.owners.get(name) == index and held[0] != index):
+                    self.chosen[name] = (index, key, copier.translate(value))
+        self.links.update(_name(_string(token)) for token in copier.links)
+
+    def write(self, writer: PdfWriter) -> None:
+        if missing := sorted(self.links.difference(self.chosen)):
+            raise JoinError(f"links in the book lead to anchors no part has: {', '.join(missing[:5])}")
+        if not self.chosen:
+            return
+        array = ArrayObject()
+        # Sorted by the names' bytes, as the spec says (one flat node is a valid name tree).
+        for _, key, value in sorted(self.chosen.values(), key=lambda entry: _string_bytes(entry[1])):
+            array.extend([key, value])
+        dests = writer._add_object(DictionaryObject({NameObject("/Names"): array}))
+        writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): dests})
 
 
 def _string_bytes(value: PdfObject) -> bytes:
@@ -650,7 +652,6 @@ def _copy_document_properties(writer: PdfWriter, first: _Copier) -> None:
         writer._info.clear()  # pypdf's own "/Producer pypdf" gives way to the part's producer
         for key, value in info.items():
             writer._info[NameObject(key)] = first.translate(value)
-    first.drain()
 
 
 def _write_outline(writer: PdfWriter, entries: list[OutlineEntry]) -> None:
@@ -726,104 +727,3 @@ def _document_id(parts: list[bytes], outline: list[OutlineEntry], page_labels: l
         digest.update(hashlib.md5(part, usedforsecurity=False).digest())
     digest.update(repr((outline, page_labels, sorted((anchor_owner or {}).items()))).encode())
     return digest.digest()
-
-
-def _serialize(writer: PdfWriter, header: str) -> bytes:
-    """The writer's objects as a PDF file with object streams and a cross-reference stream.
-
-    Streams are written at the top level (compressed if pypdf left them plain), every other
-    object into an object stream. Nothing here depends on time or chance."""
-    out = io.BytesIO()
-    out.write(header.encode() + b"\n%\xe2\xe3\xcf\xd3\n")
-    objects = writer._objects
-    entries: list[tuple[int, int, int]] = [(0, 0, 65535)] + [(0, 0, 0)] * len(objects)
-    batch: list[tuple[int, bytes]] = []
-    next_number = len(objects) + 1  # object streams and the cross-reference stream come after
-
-    def top_level(number: int, obj: PdfObject) -> None:
-        if number >= len(entries):
-            entries.append((0, 0, 0))
-        entries[number] = (1, out.tell(), 0)
-        out.write(b"%d 0 obj\n" % number)
-        obj.write_to_stream(out)
-        out.write(b"\nendobj\n")
-
-    def flush() -> None:
-        nonlocal next_number
-        number, next_number = next_number, next_number + 1
-        offsets, body, position = [], [], 0
-        for index, (idnum, text) in enumerate(batch):
-            offsets.append(b"%d %d" % (idnum, position))
-            body.append(text)
-            position += len(text) + 1
-            entries[idnum] = (2, number, index)
-        head = b" ".join(offsets) + b"\n"
-        stream = StreamObject()
-        stream.set_data(zlib.compress(head + b"\n".join(body) + b"\n"))
-        stream.update({
-            NameObject("/Type"): NameObject("/ObjStm"), NameObject("/N"): NumberObject(len(batch)),
-            NameObject("/First"): NumberObject(len(head)), NameObject("/Filter"): NameObject("/FlateDecode"),
-        })
-        top_level(number, stream)
-        batch.clear()
-
-    for number, obj in enumerate(objects, 1):
-        if obj is None:
-            continue
-        if isinstance(obj, StreamObject):
-            top_level(number, _compressed(obj))
-            continue
-        if isinstance(obj, _TextObject):
-            text = obj.text
-        else:
-            buffer = io.BytesIO()
-            obj.write_to_stream(buffer)
-            text = buffer.getvalue()
-        batch.append((number, text))
-        if len(batch) == OBJECTS_PER_STREAM:
-            flush()
-    if batch:
-        flush()
-    _write_xref_stream(writer, out, entries, next_number)
-    return out.getvalue()
-
-
-def _compressed(stream: StreamObject) -> StreamObject:
-    """A plain stream pypdf made (the page numbers stamped on) compressed; XMP stays plain."""
-    if "/Filter" in stream or stream.get("/Type") == "/Metadata":
-        return stream
-    return stream.flate_encode()
-
-
-def _write_xref_stream(writer: PdfWriter, out: io.BytesIO, entries: list[tuple[int, int, int]], number: int) -> None:
-    if number >= len(entries):
-        entries.extend([(0, 0, 0)] * (number + 1 - len(entries)))
-    position = out.tell()
-    entries[number] = (1, position, 0)
-    width = 4 if position < 2 ** 32 else 8
-    row = struct.Struct(">BIH" if width == 4 else ">BQH")
-    stream = StreamObject()
-    stream.set_data(zlib.compress(b"".join(row.pack(*entry) for entry in entries)))
-    stream.update({
-        NameObject("/Type"): NameObject("/XRef"), NameObject("/Size"): NumberObject(len(entries)),
-        NameObject("/W"): ArrayObject([NumberObject(1), NumberObject(width), NumberObject(2)]),
-        NameObject("/Root"): writer._root_object.indirect_reference, NameObject("/Filter"): NameObject("/FlateDecode"),
-    })
-    if writer._info is not None:
-        stream[NameObject("/Info")] = writer._info.indirect_reference
-    if writer._ID is not None:
-        stream[NameObject("/ID")] = writer._ID
-    out.write(b"%d 0 obj\n" % number)
-    stream.write_to_stream(out)
-    out.write(b"\nendobj\nstartxref\n%d\n%%%%EOF\n" % position)
-
-
-def _write(data: bytes, target: Path) -> None:
-    """Write to a sibling file, then rename: a reader never sees half a book."""
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, target)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise JoinError(f"could not write {target}: {error.strerror or error}") from error

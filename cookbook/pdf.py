@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -44,6 +45,8 @@ def with_url_notes(html: str) -> str:
 
     return EXTERNAL_LINK.sub(note, html)
 
+
+COLLECT_EVERY_PAGES = 40  # a full collection costs about as much as a page; see _collect_garbage
 
 QR_PIXELS_PER_MODULE = 12  # about 400 dpi at 20 mm: sharp on paper, and drawn without smoothing
 
@@ -157,6 +160,7 @@ class PdfRenderer:
         self.markdown = MarkdownRenderer(project.mkdocs_config_path)
         self._environments: dict = {}
         self._stylesheets: dict[str, CSS] = {}
+        self._pages_since_collection = 0
         # WeasyPrint logs refused fetches; they are expected for untrusted input.
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         for code in self.voikko_languages:
@@ -248,8 +252,20 @@ class PdfRenderer:
                 anchors.setdefault(name, index)
         # Tagged PDF/UA-1: structure, language and alt texts for screen readers and archives.
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
-        self.pdf_cache.put(key, pdf, {"pages": len(document.pages), "anchors": anchors})
-        return Rendered(pdf, len(document.pages), anchors)
+        pages = len(document.pages)
+        del document
+        self._collect_garbage(pages)
+        self.pdf_cache.put(key, pdf, {"pages": pages, "anchors": anchors})
+        return Rendered(pdf, pages, anchors)
+
+    def _collect_garbage(self, pages: int) -> None:
+        """A laid-out document is a web of cycles (boxes know their parents): free the last
+        ones every few dozen pages, so that memory stays flat however seldom the collector
+        runs by itself (pdf_jobs makes that seldom, for speed)."""
+        self._pages_since_collection += pages
+        if self._pages_since_collection >= COLLECT_EVERY_PAGES:
+            gc.collect()
+            self._pages_since_collection = 0
 
     def cards(self, lang: str) -> list[tuple[str, Rendered]]:
         """The card deck: single 63 × 88 mm cards, and the same nine to an A4 sheet with cut

@@ -23,6 +23,7 @@ from .model import Cookbook, Recipe
 from .taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 from .translations import inherit
 from .validate import RecipeValidator
+from .workers import working_here
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # The front-matter keys whose positions the checks across recipes report at.
@@ -121,14 +122,15 @@ def _check_folders(
     global _WORKER
     _WORKER = (project, validator, languages)
     workers = min(os.cpu_count() or 1, 4)
-    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        results = _check_chunk(paths, slim=False)
-    else:
-        chunks = [paths[i::workers] for i in range(workers)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_check_chunk, chunks)
-        by_path = {folder.path: (folder, found) for part in parts for folder, found in part}
-        results = [by_path[path] for path in paths]
+    with working_here():  # forked workers inherit the collector's setting
+        if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            results = _check_chunk(paths, slim=False)
+        else:
+            chunks = [paths[i::workers] for i in range(workers)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_check_chunk, chunks)
+            by_path = {folder.path: (folder, found) for part in parts for folder, found in part}
+            results = [by_path[path] for path in paths]
     return [folder for folder, _ in results], [recipe for _, found in results for recipe in found]
 
 
@@ -140,8 +142,9 @@ def _check_chunk(paths: list[Path], slim: bool = True) -> list[tuple[RecipeFolde
     assert _WORKER is not None
     project, validator, languages = _WORKER
     results = []
+    shown = display_path(project.recipes_dir, project.root)  # once: it resolves symbolic links
     for path in paths:
-        folder = _read_folder(project, path, languages)
+        folder = _read_folder(project, path, shown, languages)
         recipes = _check_folder(validator, folder, languages)
         if slim:
             folder.sources = {lang: s.slimmed(CROSS_CHECKED_KEYS) for lang, s in folder.sources.items()}
@@ -149,12 +152,13 @@ def _check_chunk(paths: list[Path], slim: bool = True) -> list[tuple[RecipeFolde
     return results
 
 
-def _read_folder(project: Project, folder: Path, languages: tuple[str, ...]) -> RecipeFolder:
+def _read_folder(project: Project, folder: Path, shown: str, languages: tuple[str, ...]) -> RecipeFolder:
+    """The folder's files; `shown` is the recipes folder as the contributor sees it."""
     sources = {}
     for lang in languages:
         path = folder / f"{lang}.md"
         if path.is_file():
-            sources[lang] = read_source(path, display_path(path, project.root), folder.name, lang)
+            sources[lang] = read_source(path, f"{shown}/{folder.name}/{lang}.md", folder.name, lang)
     return RecipeFolder(folder.name, folder, sources)
 
 

@@ -8,17 +8,15 @@ book are in, its front matter and appendix (which print the page numbers) jump t
 
 from __future__ import annotations
 
-import gc
 import heapq
 import itertools
 import multiprocessing
 import os
-from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from .book import BookPlan, BookRequest, PartLayout, anchor_owners, outline, page_map
 from .config import Project
@@ -31,6 +29,7 @@ from .pdf import PdfRenderer, Rendered
 from .pdf_cache import PdfCache
 from .print_formats import KINDS, PdfSettings, book_name, booklet_name
 from .progress import QUIET, Progress, StageCounter
+from .workers import prepare_worker, working_here
 
 URGENT, BOOK_PART, DECK, HANDOUT = range(4)  # scheduling priorities, most urgent first
 
@@ -51,28 +50,6 @@ def _renderer() -> PdfRenderer:
 @lru_cache(maxsize=16)
 def _plan(request: BookRequest) -> BookPlan:
     return BookPlan(_renderer().cookbook, request)
-
-
-def _prepare_for_rendering() -> None:
-    """Garbage collection tuned for WeasyPrint: about a fifth of a render went to it.
-
-    Whatever lives now (the cookbook, the modules) stays to the end, so the collector stops
-    scanning it again and again; and it runs less often during a render, which makes hundreds
-    of thousands of boxes, most of them in cycles. The renderer collects after each document."""
-    gc.freeze()
-    gc.set_threshold(100_000, 20, 100)
-
-
-@contextmanager
-def _rendering_here() -> Iterator[None]:
-    """The collector tuned as in a worker while this process renders, then as it was."""
-    threshold = gc.get_threshold()
-    _prepare_for_rendering()
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 def render_slice(request: BookRequest, index: int) -> Rendered:
@@ -126,14 +103,14 @@ class Scheduler:
 
     def run(self) -> None:
         if self.workers <= 1:
-            with _rendering_here():
+            with working_here():
                 while self.queue:
                     _, _, task, args, done = heapq.heappop(self.queue)
                     self._finished(task(*args), done)
             return
         context = multiprocessing.get_context("fork")
         running: dict[Future[Any], Callback] = {}
-        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_prepare_for_rendering) as pool:
+        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=prepare_worker) as pool:
             try:
                 while self.queue or running:
                     # A few tasks beyond the workers keep them busy; the rest waits here, in order.

@@ -9,10 +9,11 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .body import numbered_items
 from .config import Project
+from .html_blocks import HtmlBlocks, inline_blocks
 from .model import Cookbook, Recipe
 from .print_formats import FORMATS, book_name, booklet_name
 from .templating import make_environment
@@ -148,13 +149,24 @@ def how_to(recipe: Recipe, url: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def contributed_markdown(edition: Edition) -> Iterator[str]:
+    """The Markdown of the edition's recipes that reaches the pages unescaped."""
+    for recipe in edition.recipes:
+        yield from recipe.sections.values()
+
+
 def render_pages(
-    project: Project, cookbook: Cookbook, lang: str, include_drafts: bool = False, directory_urls: bool = True
+    project: Project, cookbook: Cookbook, lang: str, include_drafts: bool = False, directory_urls: bool = True,
+    html_blocks: HtmlBlocks | None = None,
 ) -> dict[str, str | bytes]:
-    """Every page and asset of one language edition, as relative path -> content."""
+    """Every page and asset of one language edition, as relative path -> content.
+
+    With `html_blocks`, the generated HTML blocks go there, placeholders in their stead (see
+    cookbook.html_blocks); without, they stay in the Markdown."""
     editions = [Edition(project, cookbook, language.code, include_drafts, directory_urls) for language in project.languages]
     edition = next(e for e in editions if e.lang == lang)
     env = make_environment(project.templates_dir / "site", cookbook.taxonomy, project.language(lang))
+    env.filters["html_block"] = html_blocks.stash if html_blocks is not None else inline_blocks
     env.globals.update(
         content=cookbook.content, edition=edition, duration_days=duration_days,
         repository=project.settings.get("repository", {}),
@@ -166,6 +178,8 @@ def render_pages(
     source_lang = project.source_language.code
 
     def page(path: str, template: str, recipe: Recipe | None = None, **context: Any) -> None:
+        if html_blocks is not None:
+            html_blocks.start(path)
         depth = edition.url(path).count("/") if directory_urls else path.count("/")
         files[path] = env.get_template(template).render(
             # Links written as raw HTML, which the engine passes through untouched.

@@ -22,9 +22,10 @@ import yaml
 from .config import Project
 from .errors import CookbookError
 from .files import fresh_dir, sync_tree, write_if_changed
+from .html_blocks import HtmlBlocks, blocks_path
 from .markdown_render import read_mkdocs_config
 from .model import Cookbook
-from .pages import docs_dir, navigation, render_pages
+from .pages import Edition, contributed_markdown, docs_dir, navigation, render_pages
 from .progress import StageCounter
 from .export import write_open_data
 from .schema_check import load_schema
@@ -52,7 +53,9 @@ def engine_config_path(project: Project, lang: str, offline: bool = False) -> Pa
 def generate(project: Project, cookbook: Cookbook, lang: str, include_drafts: bool = False, offline: bool = False) -> Path:
     """Write one language's pages and engine config under build/. Unchanged files are left alone."""
     folder = docs_dir(project, lang, variant(offline))
-    sync_tree(folder, render_pages(project, cookbook, lang, include_drafts, directory_urls=not offline))
+    blocks = HtmlBlocks(contributed_markdown(Edition(project, cookbook, lang, include_drafts)))
+    sync_tree(folder, render_pages(project, cookbook, lang, include_drafts, directory_urls=not offline, html_blocks=blocks))
+    write_if_changed(blocks_path(folder), blocks.dumps())
     write_engine_config(project, lang, navigation(project, cookbook, lang, include_drafts), offline, preview=include_drafts)
     return folder
 

@@ -146,6 +146,20 @@ def generate(target: Path, count: int, seed: int = 1) -> Path:
     return target
 
 
+def copy_shipped(target: Path) -> Path:
+    """A copy of this repository's own cookbook at `target` (replacing one made before)."""
+    target = Path(target)
+    if target.exists():
+        if not (target / MARKER).is_file():
+            raise FileExistsError(f"{target} exists and was not made by bench/synthetic.py")
+        shutil.rmtree(target)
+    copy_project(target)
+    for folder in sorted((ROOT / "recipes").iterdir()):
+        if folder.is_dir() and not folder.name.startswith((".", "_")):
+            shutil.copytree(folder, target / "recipes" / folder.name)
+    return target
+
+
 def copy_project(target: Path) -> None:
     """As tests/conftest.py: the configuration, templates and content copied, the code linked."""
     (target / "recipes").mkdir(parents=True)

@@ -30,6 +30,7 @@ writer has none, and the structure tree alone would make the book five times big
 from __future__ import annotations
 
 import hashlib
+import inspect
 import io
 import re
 import struct
@@ -47,6 +48,7 @@ from pypdf.generic import (
 
 from .errors import CookbookError
 from .pdf_output import PackedObjects, TextObject, write_pdf
+from .workers import working_here
 
 # Catalog entries of the first part that describe the whole document (PDF/UA needs /Lang,
 # /MarkInfo and /ViewerPreferences; /Metadata is the XMP stream that agrees with the info).
@@ -108,7 +110,15 @@ def join_pdfs(
     the trailer /ID; by default a hash of the inputs, so the same inputs give the same bytes."""
     if not parts:
         raise JoinError("there are no parts to join into a PDF")
-    page_labels = list(page_labels)
+    # Half a million objects that live to the end: the collector would rescan them again and again.
+    with working_here():
+        _join(parts, target, outline, list(page_labels), anchor_owner, before_write, document_id)
+
+
+def _join(
+    parts: list[bytes], target: Path, outline: list[OutlineEntry], page_labels: list[tuple[int, str, int]],
+    anchor_owner: dict[str, int] | None, before_write: Callable[[PdfWriter], None] | None, document_id: bytes | None,
+) -> None:
     writer = PdfWriter()
     structure = _Structure(writer)
     destinations = _Destinations(anchor_owner or {})
@@ -156,6 +166,36 @@ class _Reader(PdfReader):
     puts all of a part's objects into one; the join needs few of them parsed."""
 
     part: "_Part | None" = None
+
+    def _read_xref_subsections(self, idx_pairs, get_entry, used_before) -> None:  # noqa: ANN001 - pypdf's signature
+        """The cross-reference stream's entries, read a row at a time rather than a byte.
+
+        pypdf reads each field through two Python calls: a seventh of the join went there.
+        Its own reading is kept for anything unusual (no stream and widths to be found)."""
+        try:
+            found = inspect.getclosurevars(get_entry).nonlocals
+            widths = [int(width) for width in found["entry_sizes"]]
+            data = found["stream_data"].read()
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return super()._read_xref_subsections(idx_pairs, get_entry, used_before)
+        if len(widths) != 3 or widths[0] != 1 or min(widths) < 0:
+            found["stream_data"].seek(-len(data), 1)
+            return super()._read_xref_subsections(idx_pairs, get_entry, used_before)
+        step, one, two = sum(widths), 1 + widths[1], sum(widths)
+        position = 0
+        for start, size in self._pairs(idx_pairs):
+            for number in range(start, start + size):
+                row = data[position:position + step]
+                position += step
+                if len(row) < step:
+                    return
+                kind, field, third = row[0], int.from_bytes(row[1:one], "big"), int.from_bytes(row[one:two], "big")
+                if kind == 1:
+                    if not used_before(number, third):
+                        self.xref.setdefault(third, {})[number] = field
+                elif kind == 2:
+                    if not used_before(number, 0):
+                        self.xref_objStm[number] = (field, third)
 
     def _get_object_from_stream(self, indirect_reference: IndirectObject) -> PdfObject:
         try:

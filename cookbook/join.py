@@ -110,51 +110,82 @@ def join_pdfs(
     the trailer /ID; by default a hash of the inputs, so the same inputs give the same bytes."""
     if not parts:
         raise JoinError("there are no parts to join into a PDF")
-    # Half a million objects that live to the end: the collector would rescan them again and again.
-    with working_here():
-        _join(parts, target, outline, list(page_labels), anchor_owner, before_write, document_id)
-
-
-def _join(
-    parts: list[bytes], target: Path, outline: list[OutlineEntry], page_labels: list[tuple[int, str, int]],
-    anchor_owner: dict[str, int] | None, before_write: Callable[[PdfWriter], None] | None, document_id: bytes | None,
-) -> None:
-    writer = PdfWriter()
-    structure = _Structure(writer)
-    destinations = _Destinations(anchor_owner or {})
-    packed = PackedObjects()
-    header = "%PDF-1.5"  # object streams: PDF 1.5
+    joiner = Joiner(len(parts), anchor_owner)
     for index, data in enumerate(parts):
-        start = len(writer._objects)
-        # One part at a time, released once copied: the joined book holds only what it keeps.
+        joiner.add(index, data)
+    joiner.write(target, outline, page_labels, before_write, document_id)
+
+
+class Joiner:
+    """A joined PDF built a part at a time, so that a book can be joined while its later parts
+    are still being rendered; each part is let go once copied.
+
+    The parts may come in any order, as long as it is the same order every time (the object
+    numbers follow it, and the same input must give the same bytes); the pages, the structure
+    and the destinations' "first part that has it" follow the parts' indices."""
+
+    def __init__(self, count: int, anchor_owner: dict[str, int] | None = None) -> None:
+        self.count = count
+        self.anchor_owner = anchor_owner
+        self.writer = PdfWriter()
+        self.structure = _Structure(self.writer)
+        self.destinations = _Destinations(anchor_owner or {})
+        self.packed = PackedObjects()
+        self.header = "%PDF-1.5"  # object streams: PDF 1.5
+        self.pages: dict[int, list[PageObject]] = {}  # by part index
+        self.digests: dict[int, bytes] = {}
+
+    def add(self, index: int, data: bytes) -> None:
+        if not 0 <= index < self.count or index in self.pages:
+            raise JoinError(f"part {index + 1} of {self.count} cannot be joined twice, or at all")
+        # Half a million objects that live to the end: the collector would rescan them again and again.
+        with working_here():
+            self._add(index, data)
+        self.digests[index] = hashlib.md5(data, usedforsecurity=False).digest()
+
+    def _add(self, index: int, data: bytes) -> None:
+        start = len(self.writer._objects)
         part = _Part(data, index)
-        copier = _Copier(writer, part, structure.next_key)
+        copier = _Copier(self.writer, part, self.structure.next_key)
         try:
-            copier.copy_pages()
-            structure.add_part(copier)
-            destinations.add(copier)
+            self.pages[index] = copier.copy_pages()
+            self.structure.add_part(copier)
+            self.destinations.add(copier)
             if index == 0:
-                _copy_document_properties(writer, copier)
+                _copy_document_properties(self.writer, copier)
             copier.drain()
         except JoinError:
             raise
         except READ_ERRORS as error:
-            raise JoinError(f"part {index + 1} of {len(parts)} could not be joined: {error}") from error
-        header = max(header, part.reader.pdf_header)
+            raise JoinError(f"part {index + 1} of {self.count} could not be joined: {error}") from error
+        self.header = max(self.header, part.reader.pdf_header)
         del part, copier
-        packed.pack(writer, start)
-    structure.finish()
-    destinations.write(writer)
-    _write_outline(writer, outline)
-    _write_page_labels(writer, page_labels)
-    if before_write is not None:
-        before_write(writer)
-    digest = document_id or _document_id(parts, outline, page_labels, anchor_owner)
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
-    try:
-        write_pdf(writer, header, target, packed)
-    except OSError as error:
-        raise JoinError(f"could not write {target}: {error.strerror or error}") from error
+        self.packed.pack(self.writer, start)
+
+    def write(self, target: Path, outline: list[OutlineEntry], page_labels: Iterable[tuple[int, str, int]] = (),
+              before_write: Callable[[PdfWriter], None] | None = None, document_id: bytes | None = None) -> None:
+        """The joined document to `target`; see join_pdfs for the arguments."""
+        if missing := [index + 1 for index in range(self.count) if index not in self.pages]:
+            raise JoinError(f"parts {', '.join(map(str, missing))} of {self.count} were never joined")
+        page_labels = list(page_labels)
+        writer = self.writer
+        with working_here():
+            in_order = [page for index in sorted(self.pages) for page in self.pages[index]]
+            writer.flattened_pages[:] = in_order
+            writer._pages.get_object()["/Kids"][:] = [page.indirect_reference for page in in_order]
+            self.structure.finish()
+            self.destinations.write(writer)
+            _write_outline(writer, outline)
+            _write_page_labels(writer, page_labels)
+            if before_write is not None:
+                before_write(writer)
+            digest = document_id or _document_id([self.digests[i] for i in sorted(self.digests)], outline,
+                                                  page_labels, self.anchor_owner)
+            writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+            try:
+                write_pdf(writer, self.header, target, self.packed)
+            except OSError as error:
+                raise JoinError(f"could not write {target}: {error.strerror or error}") from error
 
 
 # ---- Reading -------------------------------------------------------------------------------------
@@ -308,13 +339,14 @@ class _Copier:
 
     # -- pages
 
-    def copy_pages(self) -> None:
+    def copy_pages(self) -> list[PageObject]:
         """The part's pages, appended to the writer's page tree; their keys shifted."""
         pages_root = self.writer._pages
         self._map_page_tree(self.reader.root_object.raw_get("/Pages"), pages_root.idnum)
         originals = list(self.reader.pages)  # pypdf's flattening gives them inherited entries
         numbers = [self.reserve(page.indirect_reference.idnum) for page in originals]
         kids = pages_root.get_object()["/Kids"]
+        copied: list[PageObject] = []
         for original, new in zip(originals, numbers):
             page = PageObject(self.writer)
             for key, value in original.items():
@@ -329,8 +361,10 @@ class _Copier:
                 page[NameObject("/StructParents")] = NumberObject(self._shift(int(original["/StructParents"])))
             kids.append(self.place(new, page))
             self.writer.flattened_pages.append(page)
+            copied.append(page)
         pages_root.get_object()[NameObject("/Count")] = NumberObject(len(self.writer.flattened_pages))
         self.drain()
+        return copied
 
     def _map_page_tree(self, node: PdfObject, pages_root: int) -> None:
         """The part's page tree nodes stand for ours (pages refer to their parent)."""
@@ -537,6 +571,7 @@ class _Structure:
         self.root_ref = writer._add_object(self.root)
         self.top_ref: IndirectObject | None = None  # made from the first part's top element
         self.kids = ArrayObject()
+        self.part_kids: dict[int, list[PdfObject]] = {}  # by part index: the top element's kids, in order at the end
         self.nums: list[bytes] = []  # the merged parent tree's entries (one flat /Nums array, sorted), part by part
         self.next_key = 0  # the first parent-tree key of the next part
         self.maps: dict[str, DictionaryObject] = {}  # merged /RoleMap and /ClassMap
@@ -557,7 +592,7 @@ class _Structure:
             copier.mapping[tree.indirect_reference.idnum] = (self.root_ref if top is not None else self.top_ref).idnum
         if top is not None and top.indirect_reference is not None:
             copier.mapping[top.indirect_reference.idnum] = self.top_ref.idnum
-        self.kids.extend(copier.translate(kid) for kid in kids)
+        self.part_kids[part.index] = [copier.translate(kid) for kid in kids]
         self.nums.append(copier.parent_tree(tree))
         self.namespaces.extend(copier.translate(namespace) for namespace in _as_list(tree.get("/Namespaces")))
         for key in ("/RoleMap", "/ClassMap"):
@@ -594,6 +629,8 @@ class _Structure:
             self.ids.setdefault(_string_key(token), (TextObject(token), IndirectObject(number, 0, self.writer)))
 
     def finish(self) -> None:
+        for index in sorted(self.part_kids):
+            self.kids.extend(self.part_kids[index])
         root = self.root
         root[NameObject("/K")] = self.top_ref
         entries = b"\n".join(part for part in self.nums if part)
@@ -657,8 +694,8 @@ class _Destinations:
         if isinstance(names, DictionaryObject):
             for key, value in _tree_pairs(names.get("/Dests"), "/Names"):
                 name = _name(key)
-                held = self.chosen.get(name)
-                if held is None or (self.owners.get(name) == index and held[0] != index):
+                held, owner = self.chosen.get(name), self.owners.get(name)
+                if held is None or (held[0] != owner and (index == owner or index < held[0])):
                     self.chosen[name] = (index, key, copier.translate(value))
         self.links.update(_name(_string(token)) for token in copier.links)
 
@@ -759,11 +796,11 @@ def _write_page_labels(writer: PdfWriter, page_labels: list[tuple[int, str, int]
 
 # ---- Identity and writing ------------------------------------------------------------------------
 
-def _document_id(parts: list[bytes], outline: list[OutlineEntry], page_labels: list[tuple[int, str, int]],
+def _document_id(digests: list[bytes], outline: list[OutlineEntry], page_labels: list[tuple[int, str, int]],
                  anchor_owner: dict[str, int] | None) -> bytes:
-    """A file identifier from the inputs only (pypdf would draw a random one)."""
+    """A file identifier from the inputs only (pypdf would draw a random one): the parts' MD5s."""
     digest = hashlib.md5(usedforsecurity=False)
-    for part in parts:
-        digest.update(hashlib.md5(part, usedforsecurity=False).digest())
+    for part_digest in digests:
+        digest.update(part_digest)
     digest.update(repr((outline, page_labels, sorted((anchor_owner or {}).items()))).encode())
     return digest.digest()

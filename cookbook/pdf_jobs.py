@@ -13,7 +13,7 @@ import itertools
 import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -22,7 +22,7 @@ from .book import BookPlan, BookRequest, PartLayout, anchor_owners, outline, pag
 from .config import Project
 from .folio import FolioStamp
 from .impose import impose_booklet
-from .join import join_pdfs
+from .join import Joiner
 from .model import Cookbook
 from .pages import handout_name
 from .pdf import PdfRenderer, Rendered
@@ -136,7 +136,11 @@ def _rendered(result: Any) -> list[Rendered]:
 
 @dataclass
 class BookJob:
-    """One book on its way: slices first, then the front matter and appendix, then the join."""
+    """One book on its way: slices first, then the front matter and appendix, then the join.
+
+    The slices are joined here as they come in (in their order, so that the bytes are the same
+    however the pool finished them) while the workers render the rest; the front matter and
+    the appendix, which print the page numbers, are joined last and placed first and last."""
 
     plan: BookPlan
     target: Path
@@ -148,25 +152,38 @@ class BookJob:
     front: Rendered | None = None
     appendix: list[Rendered | None] = field(default_factory=list)
     layout: PartLayout | None = None
+    joiner: Joiner | None = None
+    joined: int = 0  # how many slices, from the first, the joiner has
 
     def start(self, scheduler: Scheduler) -> None:
         request = self.plan.request
         self.slices = [None] * len(self.plan.slices)
+        self.appendix = [None] * len(self.plan.appendix_parts)
+        # Parts: the front matter, the slices, the appendix.
+        self.joiner = Joiner(1 + len(self.slices) + len(self.appendix), anchor_owners(self.plan))
         scheduler.submit(BOOK_PART, render_calibration, (request,), lambda r: self._part("calibration", r))
         for index in range(len(self.plan.slices)):
             scheduler.submit(BOOK_PART, render_slice, (request, index), lambda r, i=index: self._slice(i, r, scheduler))
 
     def _slice(self, index: int, rendered: Rendered, scheduler: Scheduler) -> None:
         self.slices[index] = rendered
+        self._join_slices()
         if all(self.slices):
             done = [r for r in self.slices if r is not None]
             self.layout = PartLayout(0, [r.pages for r in done], [r.anchors for r in done])
             pages = page_map(self.plan, self.layout)
             request = self.plan.request
             scheduler.submit(URGENT, render_front, (request, pages), lambda r: self._part("front", r))
-            self.appendix = [None] * len(self.plan.appendix_parts)
-            for index in range(len(self.appendix)):
-                scheduler.submit(URGENT, render_appendix, (request, pages, index), lambda r, i=index: self._appendix(i, r))
+            for part in range(len(self.appendix)):
+                scheduler.submit(URGENT, render_appendix, (request, pages, part), lambda r, i=part: self._appendix(i, r))
+
+    def _join_slices(self) -> None:
+        """Join the slices that are in, up to the first missing one; their PDFs are let go."""
+        assert self.joiner is not None
+        while self.joined < len(self.slices) and (rendered := self.slices[self.joined]) is not None:
+            self.joiner.add(1 + self.joined, rendered.pdf)
+            self.slices[self.joined] = replace(rendered, pdf=b"")
+            self.joined += 1
 
     def _appendix(self, index: int, rendered: Rendered) -> None:
         self.appendix[index] = rendered
@@ -177,15 +194,16 @@ class BookJob:
         self._part_done()
 
     def _part_done(self) -> None:
-        if self.front and self.calibration and self.layout and self.appendix and all(self.appendix):
+        if self.front and self.calibration and self.layout and all(self.appendix):
             self.assemble()
 
     def assemble(self) -> None:
-        assert self.front and self.calibration and self.layout
-        slices = [r for r in self.slices if r is not None]
+        assert self.front and self.calibration and self.layout and self.joiner
         appendix = [r for r in self.appendix if r is not None]
         layout = PartLayout(self.front.pages, self.layout.slice_pages, self.layout.slice_anchors, sum(r.pages for r in appendix))
-        parts = [self.front, *slices, *appendix]
+        self.joiner.add(0, self.front.pdf)
+        for index, rendered in enumerate(appendix, start=1 + len(self.slices)):
+            self.joiner.add(index, rendered.pdf)
         stamp = FolioStamp.from_calibration(self.calibration.pdf)
 
         def number_pages(writer: Any) -> None:
@@ -193,11 +211,11 @@ class BookJob:
                 stamp.stamp(writer, writer.pages[index], str(layout.folio(index)))
 
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        join_pdfs(
-            [part.pdf for part in parts], self.target, outline(self.plan, layout, self.appendix_title),
-            page_labels=[(0, "/r", 1), (layout.front_pages, "/D", 1)], anchor_owner=anchor_owners(self.plan),
-            before_write=number_pages,
+        self.joiner.write(
+            self.target, outline(self.plan, layout, self.appendix_title),
+            page_labels=[(0, "/r", 1), (layout.front_pages, "/D", 1)], before_write=number_pages,
         )
+        self.joiner = None  # the joined book is let go
         self.written.append(self.target)
         if self.booklet is not None:
             self.written.append(impose_booklet(self.target, self.booklet))

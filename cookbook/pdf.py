@@ -48,7 +48,10 @@ def with_url_notes(html: str) -> str:
 
 COLLECT_EVERY_PAGES = 40  # a full collection costs about as much as a page; see _collect_garbage
 
-QR_PIXELS_PER_MODULE = 12  # about 400 dpi at 20 mm: sharp on paper, and drawn without smoothing
+# About 250 dpi at 20 mm. The image is drawn without smoothing (image-rendering: pixelated sets
+# /Interpolate false), so its modules stay square at any size; more pixels only cost time, as
+# WeasyPrint decodes and encodes every image again (at 12 px, a twentieth of a book's time).
+QR_PIXELS_PER_MODULE = 6
 
 
 def qr_png(url: str) -> str:

@@ -126,10 +126,6 @@ PUBLISHERS = [("Vantaan kaupunki", "City of Vantaa"), ("Business Finland", "Busi
 def generate(target: Path, count: int, seed: int = 1) -> Path:
     """A complete project folder at `target` with `count` recipes; replaces one made before."""
     target = Path(target)
-    if target.exists():
-        if not (target / MARKER).is_file():
-            raise FileExistsError(f"{target} exists and was not made by bench/synthetic.py")
-        shutil.rmtree(target)
     copy_project(target)
     rng = random.Random(seed)
     taxonomy = yaml.safe_load((ROOT / "recipes" / "taxonomy.yml").read_text(encoding="utf-8"))
@@ -149,10 +145,6 @@ def generate(target: Path, count: int, seed: int = 1) -> Path:
 def copy_shipped(target: Path) -> Path:
     """A copy of this repository's own cookbook at `target` (replacing one made before)."""
     target = Path(target)
-    if target.exists():
-        if not (target / MARKER).is_file():
-            raise FileExistsError(f"{target} exists and was not made by bench/synthetic.py")
-        shutil.rmtree(target)
     copy_project(target)
     for folder in sorted((ROOT / "recipes").iterdir()):
         if folder.is_dir() and not folder.name.startswith((".", "_")):
@@ -161,7 +153,12 @@ def copy_shipped(target: Path) -> Path:
 
 
 def copy_project(target: Path) -> None:
-    """As tests/conftest.py: the configuration, templates and content copied, the code linked."""
+    """As tests/conftest.py: the configuration, templates and content copied, the code linked.
+    A folder made before is replaced; any other is left alone (FileExistsError)."""
+    if target.exists():
+        if not (target / MARKER).is_file():
+            raise FileExistsError(f"{target} exists and was not made by bench/synthetic.py")
+        shutil.rmtree(target)
     (target / "recipes").mkdir(parents=True)
     (target / MARKER).write_text("made by bench/synthetic.py\n", encoding="utf-8")
     for name in PROJECT_FILES:

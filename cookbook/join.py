@@ -137,7 +137,7 @@ class Joiner:
 
     def add(self, index: int, data: bytes) -> None:
         if not 0 <= index < self.count or index in self.pages:
-            raise JoinError(f"part {index + 1} of {self.count} cannot be joined twice, or at all")
+            raise JoinError(f"part {index + 1} is not one of the {self.count} parts, or was joined already")
         # Half a million objects that live to the end: the collector would rescan them again and again.
         with working_here():
             self._add(index, data)

@@ -212,7 +212,7 @@ class _Reader(PdfReader):
         if len(widths) != 3 or widths[0] != 1 or min(widths) < 0:
             found["stream_data"].seek(-len(data), 1)
             return super()._read_xref_subsections(idx_pairs, get_entry, used_before)
-        step, one, two = sum(widths), 1 + widths[1], sum(widths)
+        step, one = sum(widths), 1 + widths[1]  # a row's length; where its third field starts
         position = 0
         for start, size in self._pairs(idx_pairs):
             for number in range(start, start + size):
@@ -220,7 +220,7 @@ class _Reader(PdfReader):
                 position += step
                 if len(row) < step:
                     return
-                kind, field, third = row[0], int.from_bytes(row[1:one], "big"), int.from_bytes(row[one:two], "big")
+                kind, field, third = row[0], int.from_bytes(row[1:one], "big"), int.from_bytes(row[one:], "big")
                 if kind == 1:
                     if not used_before(number, third):
                         self.xref.setdefault(third, {})[number] = field

@@ -21,13 +21,25 @@ def prepare_worker() -> None:
     gc.set_threshold(FIRST_GENERATION, 20, 100)
 
 
+_working_depth = 0  # how many working_here() blocks this process is inside
+
+
 @contextmanager
 def working_here() -> Iterator[None]:
-    """The collector set as in a worker while this process does the work itself, then as it was."""
+    """The collector set as in a worker while this process does the work itself, then as it was.
+
+    Blocks nest (a book joined inside the sequential scheduler's run): only the outermost one
+    sets the collector and puts it back, so an inner one cannot unfreeze what the outer froze."""
+    global _working_depth
+    outermost = _working_depth == 0
     threshold = gc.get_threshold()
-    prepare_worker()
+    if outermost:
+        prepare_worker()
+    _working_depth += 1
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+        _working_depth -= 1
+        if outermost:
+            gc.set_threshold(*threshold)
+            gc.unfreeze()

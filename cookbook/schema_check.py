@@ -7,11 +7,13 @@ import difflib
 import json
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+
+if TYPE_CHECKING:  # jsonschema is imported when a file is invalid: a valid cookbook's check skips its import
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 from .load import PathKey, Position, Source
 from .taxonomy import Taxonomy
@@ -83,6 +85,8 @@ class SchemaChecker:
 
     @cached_property
     def validator(self) -> Draft202012Validator:
+        from jsonschema import Draft202012Validator
+
         return Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
     @cached_property

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from .config import Project
 from .content import Content, load_content
@@ -126,12 +126,43 @@ def _check_folders(
         if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
             results = _check_chunk(paths, slim=False)
         else:
-            chunks = [paths[i::workers] for i in range(workers)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_check_chunk, chunks)
+            parts = _check_in_parallel([paths[i::workers] for i in range(workers)])
             by_path = {folder.path: (folder, found) for part in parts for folder, found in part}
             results = [by_path[path] for path in paths]
     return [folder for folder, _ in results], [recipe for _, found in results for recipe in found]
+
+
+def _check_in_parallel(chunks: list[list[Path]]) -> list[list[tuple[RecipeFolder, list[Recipe]]]]:
+    """A forked helper for each chunk but the first, which this process checks meanwhile: it
+    would only wait, and its share needs no pickling (unpickling the helpers' results is most
+    of what the parallelism costs). A plain pipe, not a pool: a pool's threads would take turns
+    with this process's own share."""
+    context = multiprocessing.get_context("fork")
+    helpers = []
+    for chunk in chunks[1:]:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_send_chunk, args=(chunk, sender), daemon=True)
+        process.start()
+        sender.close()
+        helpers.append((process, receiver, chunk))
+    parts = [_check_chunk(chunks[0], slim=False)]
+    for process, receiver, chunk in helpers:
+        try:
+            parts.append(receiver.recv())
+        except (EOFError, OSError):  # the helper failed or was killed: its share is checked here
+            parts.append(_check_chunk(chunk, slim=False))
+        receiver.close()
+        process.join()
+    return parts
+
+
+def _send_chunk(chunk: list[Path], sender: Any) -> None:
+    try:
+        sender.send(_check_chunk(chunk))
+    except Exception:  # noqa: BLE001 - the parent sees the closed pipe and checks the chunk itself
+        pass
+    finally:
+        sender.close()
 
 
 # (project, validator, languages) of the check under way; forked workers inherit it.

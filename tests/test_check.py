@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from conftest import ROOT
+
+from cookbook.config import Project
 
 RECIPE = Path("recipes/sidosryhmaanalyysi/fi.md")
 
@@ -71,3 +75,48 @@ def test_usage_error_exits_2(cli):
     code, _, err = cli("--project", str(ROOT), "no-such-command")
     assert code == 2
     assert "invalid choice" in err
+
+
+def _broken_copies(project: Path) -> None:
+    """More recipes (copies of the shipped ones), a few of them broken in different ways."""
+    for source in sorted(p for p in (project / "recipes").iterdir() if p.is_dir()):
+        for copy in range(2):
+            target = project / "recipes" / f"{source.name}-{copy}"
+            shutil.copytree(source, target)
+            for path in target.glob("*.md"):
+                text = path.read_text(encoding="utf-8")
+                text = re.sub(r"^title: (.*)$", rf"title: \1 ({copy})", text, count=1, flags=re.M)
+                path.write_text(text, encoding="utf-8")
+    (project / "recipes" / "sidosryhmaanalyysi-0" / "fi.md").write_text("no front matter\n", encoding="utf-8")
+    broken = project / "recipes" / "sidosryhmaanalyysi-1" / "en.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("\nsummary:", "\nsumary:", 1), encoding="utf-8")
+
+
+def test_parallel_check_reports_what_the_sequential_one_does(project, monkeypatch):
+    """The folders are shared out between this process and forked helpers; the diagnostics and
+    the cookbook must not depend on that, nor on a helper that dies before it answers."""
+    import cookbook.check as check
+
+    _broken_copies(project)
+    found = {}
+    for mode in ("sequential", "parallel", "helper dies"):
+        monkeypatch.setattr(check, "PARALLEL_FROM", 10**6 if mode == "sequential" else 2)
+        monkeypatch.setattr(check.os, "cpu_count", lambda: 3)  # two helpers besides this process
+        if mode == "helper dies":
+            monkeypatch.setattr(check, "_check_chunk", _dies_in_a_helper(check._check_chunk))
+        result = check.check_project(Project(project))
+        found[mode] = (result.diagnostics, result.files, result.recipes, result.errors)
+    assert found["sequential"][3] >= 2
+    assert found["parallel"] == found["sequential"]
+    assert found["helper dies"] == found["sequential"]
+
+
+def _dies_in_a_helper(check_chunk):
+    parent = os.getpid()
+
+    def chunk(paths, slim=True):
+        if os.getpid() != parent:
+            os._exit(1)  # as if killed: no answer on the pipe
+        return check_chunk(paths, slim)
+
+    return chunk

@@ -46,7 +46,8 @@ def outline_titles(reader: PdfReader) -> list[tuple[str, int]]:
 def test_contents_page_numbers_match_where_recipes_start(book, cookbook):
     lang, reader = book
     texts = [text_of(page) for page in reader.pages]
-    contents = next(t for t in texts if re.search(r"(\. ?){5,}", t))
+    # The contents: the first page of entries "1.2 Title … 5" (number, title, page number).
+    contents = next(t for t in texts if len(re.findall(r"^\d+\.\d+ .+ \d+$", t, re.M)) >= 3)
     outline = dict(outline_titles(reader))
     for recipe in cookbook.recipes_in(lang):
         match = re.search(re.escape(recipe.title) + r"[ .]*?(\d+)\s*$", contents, re.M)

@@ -177,6 +177,15 @@ def test_a5_booklet_and_print_shop_editions(built_project: Path):
     assert len(booklet.pages) == (len(a5.pages) + 3) // 4 * 2  # two sides per sheet
     for page in booklet.pages:
         assert size(page.mediabox) == pytest.approx((297 * MM, 210 * MM), abs=1)  # A4 landscape
+    # The outer side of the first sheet holds the cover (and the last page, if there is one).
+    from cookbook.impose import saddle_stitch_order
+
+    outer = booklet.pages[0].extract_text()
+    for index in saddle_stitch_order(len(a5.pages))[0]:
+        if index is not None:
+            assert a5.pages[index].extract_text().split("\n")[0] in outer
+    # The pages' drawings are placed as they are, still compressed: no bigger than the A5 book.
+    assert (downloads / "keittokirja-a5-booklet.pdf").stat().st_size < (downloads / "keittokirja-a5.pdf").stat().st_size
     shop = PdfReader(downloads / "keittokirja-print.pdf")
     for page in shop.pages:
         assert size(page.trimbox) == pytest.approx((210 * MM, 297 * MM), abs=1)

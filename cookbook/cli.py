@@ -69,7 +69,8 @@ def build_all(project: Project, options: BuildOptions) -> None:
     cookbook = checked_cookbook(project, progress)
     staging = fresh_dir(project.build_dir / "staging" / "site")
     with progress.stage("site editions, web and offline", total=0) as counter:
-        build_sites(project, cookbook, [(staging, False), (offline_site_dir(project), True)], counter)
+        build_sites(project, cookbook, [(staging, False), (offline_site_dir(project), True)], counter,
+                    reuse=options.pdf.cache)
     written = build_pdfs(project, cookbook, staging / "downloads", options.kinds, options.pdf, progress)
     with progress.stage("offline zip"):
         build_offline_zip(project, staging / "downloads", staging / OFFLINE_ZIP)
@@ -84,7 +85,7 @@ def build_site_only(project: Project, options: BuildOptions) -> None:
     cookbook = checked_cookbook(project, progress)
     staging = fresh_dir(project.build_dir / "staging" / "site")
     with progress.stage("site editions", total=0) as counter:
-        build_site(project, cookbook, staging, counter=counter)
+        build_site(project, cookbook, staging, counter=counter, reuse=options.pdf.cache)
     previous_downloads = project.site_dir / "downloads"
     if previous_downloads.is_dir():
         shutil.copytree(previous_downloads, staging / "downloads", dirs_exist_ok=True)

@@ -6,6 +6,7 @@ ProperDocs (or another engine that reads mkdocs.yml) can build the same pages.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,6 +28,7 @@ from .html_blocks import HtmlBlocks, blocks_path
 from .markdown_render import read_mkdocs_config
 from .model import Cookbook
 from .pages import Edition, contributed_markdown, docs_dir, navigation, render_pages
+from .pdf_cache import code_version, file_digest, folder_digest
 from .progress import StageCounter
 from .export import write_open_data
 from .schema_check import load_schema
@@ -35,6 +38,7 @@ PAGES_READY_ENV = "COOKBOOK_PAGES_READY"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed entry dates keep the zip reproducible
 OFFLINE_ZIP = "offline/keittokirja-offline.zip"
 PRECOMPRESSED = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".webp", ".woff2", ".zip", ".gz"})
+SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions")
 
 
 class SiteBuildError(CookbookError):
@@ -151,11 +155,46 @@ def start_engine(project: Project, lang: str, offline: bool = False) -> EngineRu
     return EngineRun(lang, process, log)
 
 
+def engine_site_dir(project: Project, lang: str, offline: bool = False) -> Path:
+    return project.build_dir / "engine-site" / variant(offline) / lang
+
+
+def edition_key(project: Project, lang: str, offline: bool = False) -> str:
+    """A hash of everything an edition's engine run reads: its pages and their HTML blocks, its
+    config and mkdocs.yml, the theme overrides and assets, the hook (this package's code), the
+    engine and the versions of its libraries, and the build date if one is set."""
+    folder = docs_dir(project, lang, variant(offline))
+    blocks = blocks_path(folder)
+    parts = [
+        code_version(), folder_digest(folder), file_digest(blocks) if blocks.is_file() else "",
+        file_digest(engine_config_path(project, lang, offline)), file_digest(project.mkdocs_config_path),
+        folder_digest(project.templates_dir / "site"), str(project.settings.get("site_engine", "mkdocs")),
+        os.environ.get("SOURCE_DATE_EPOCH", ""), *(f"{name}={version(name)}" for name in SITE_LIBRARIES),
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _key_path(project: Project, lang: str, offline: bool) -> Path:
+    """Beside the edition's output: the key of the inputs it was built from."""
+    built = engine_site_dir(project, lang, offline)
+    return built.with_name(built.name + ".key")
+
+
+def _built_from(project: Project, lang: str, offline: bool) -> str | None:
+    path = _key_path(project, lang, offline)
+    if not (path.is_file() and engine_site_dir(project, lang, offline).is_dir()):
+        return None
+    return path.read_text(encoding="utf-8").strip()
+
+
 def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, bool]],
-                counter: StageCounter | None = None) -> None:
+                counter: StageCounter | None = None, reuse: bool = True) -> None:
     """Each (out_dir, offline) site, every language edition in it: the source language at the
-    root, others in /<lang>/. The editions are built in parallel, one engine process each."""
-    runs = []
+    root, others in /<lang>/. The editions are built in parallel, one engine process each.
+
+    An edition whose inputs are what its last build was made from (`edition_key`) is not built
+    again: after one Finnish recipe is edited, the English editions are reused as they are."""
+    runs: list[tuple[EngineRun, Path, str]] = []
     if counter is not None:
         counter.add_total(len(targets) * len(project.languages))
     try:
@@ -164,18 +203,26 @@ def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, 
                 # Each edition's engine starts as soon as its pages are written, while the next
                 # edition's pages are generated.
                 generate(project, cookbook, language.code, offline=offline)
-                runs.append(start_engine(project, language.code, offline))
-        for run in runs:
+                key = edition_key(project, language.code, offline)
+                if reuse and _built_from(project, language.code, offline) == key:
+                    if counter is not None:
+                        counter.advance(cached=True)
+                    continue
+                key_path = _key_path(project, language.code, offline)
+                key_path.unlink(missing_ok=True)  # written again only once this run has succeeded
+                runs.append((start_engine(project, language.code, offline), key_path, key))
+        for run, key_path, key in runs:
             run.wait()
+            write_if_changed(key_path, key + "\n")
             if counter is not None:
                 counter.advance()
     finally:
-        for run in runs:
+        for run, _, _ in runs:
             run.stop()
     for out_dir, offline in targets:
         fresh_dir(out_dir)
         for index, language in enumerate(project.languages):
-            built = project.build_dir / "engine-site" / variant(offline) / language.code
+            built = engine_site_dir(project, language.code, offline)
             if index > 0:
                 # A server answers every missing page with the root's 404.html; this one, written
                 # for the root, would carry broken links.
@@ -186,8 +233,8 @@ def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, 
 
 
 def build_site(project: Project, cookbook: Cookbook, out_dir: Path, offline: bool = False,
-               counter: StageCounter | None = None) -> None:
-    build_sites(project, cookbook, [(out_dir, offline)], counter)
+               counter: StageCounter | None = None, reuse: bool = True) -> None:
+    build_sites(project, cookbook, [(out_dir, offline)], counter, reuse)
 
 
 def offline_site_dir(project: Project) -> Path:

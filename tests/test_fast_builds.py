@@ -83,6 +83,53 @@ def test_editing_one_recipe_renders_only_what_it_changes(project: Path, cli):
     assert pdf_bytes(project) == after  # what the cache served is what a clean build makes
 
 
+def site_files(root: Path, under: str = "") -> dict[str, bytes]:
+    folder = root / "site" / under
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file() and "downloads" not in path.parts and path.name != "sitemap.xml.gz"}
+
+
+def test_site_rebuild_reuses_unchanged_editions_and_matches_a_clean_build(project: Path, cli, monkeypatch):
+    """After a Finnish recipe is edited, the English edition is not built again; the site is
+    what a build without reuse makes of the same files."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the engine's dates as in a reproducible build
+    args = ("--project", str(project), "--quiet", "site")
+    assert cli(*args)[0] == 0
+    english = project / "build" / "engine-site" / "web" / "en" / "index.html"
+    finnish = project / "build" / "engine-site" / "web" / "fi" / "index.html"
+    built = {path: path.stat().st_mtime_ns for path in (english, finnish)}
+    edit_recipe_body(project)
+    assert cli(*args)[0] == 0
+    assert english.stat().st_mtime_ns == built[english]  # reused
+    assert finnish.stat().st_mtime_ns != built[finnish]  # built again
+    reused = site_files(project)
+    assert "Tämä lause on lisätty testiä varten." in reused["recipes/heimopaallikko/index.html"].decode()
+    assert cli("--project", str(project), "--quiet", "--no-cache", "site")[0] == 0
+    assert english.stat().st_mtime_ns != built[english]  # --no-cache builds every edition
+    assert site_files(project) == reused
+
+
+def test_edition_key_covers_pages_config_theme_and_code(small_project: Path, cli, monkeypatch):
+    from cookbook import pdf_cache
+    from cookbook.site_engine import edition_key
+
+    assert cli("--project", str(small_project), "--quiet", "site")[0] == 0
+    project = Project(small_project)
+    before = edition_key(project, "en")
+    assert edition_key(project, "en") == before
+    for path in (project.build_dir / "docs" / "web" / "en" / "index.md", project.build_dir / "mkdocs-web.en.yml",
+                 small_project / "mkdocs.yml", next((small_project / "templates" / "site").rglob("*.css"))):
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        try:
+            assert edition_key(project, "en") != before, path
+        finally:
+            path.write_bytes(original)
+    monkeypatch.setattr(pdf_cache, "code_version", lambda: "another version of the code")
+    monkeypatch.setattr("cookbook.site_engine.code_version", lambda: "another version of the code")
+    assert edition_key(project, "en") != before
+
+
 def test_cache_key_covers_recipe_templates_css_fonts_and_code(small_project: Path, monkeypatch):
     """The cache can never serve stale output: changing any input changes the key."""
     from cookbook import pdf_cache

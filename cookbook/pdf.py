@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -58,6 +58,20 @@ def qr_png(url: str) -> str:
     """A QR code as a PNG data URI. (Inline SVG was as sharp, but WeasyPrint parsed its path
     of hundreds of commands for every page that shows one: a twentieth of a book's time.)"""
     return segno.make(url, error="m").png_data_uri(scale=QR_PIXELS_PER_MODULE, border=0, dark="#1a1a1a")
+
+
+QR_PLACEHOLDER = re.compile(r'src="cookbook-qr:([0-9A-Za-z%._~-]+)"')
+
+
+def qr_placeholder(url: str) -> str:
+    """Where a QR code goes, in the HTML whose hash is the cache key. The code itself is made
+    only when the document is rendered: segno scores all eight masks of each (some 6 ms), and a
+    rebuild would otherwise make the codes of every cached part just to look it up."""
+    return "cookbook-qr:" + quote(url, safe="")
+
+
+def with_qr_codes(html: str) -> str:
+    return QR_PLACEHOLDER.sub(lambda match: f'src="{qr_png(unquote(match.group(1)))}"', html)
 
 
 def build_date() -> date | None:
@@ -185,7 +199,7 @@ class PdfRenderer:
         if lang not in self._environments:
             env = make_environment(self.print_dir, self.cookbook.taxonomy, self.project.language(lang))
             env.filters["markdown"] = self.markdown_html
-            env.filters["qr"] = qr_png
+            env.filters["qr"] = qr_placeholder
             env.globals["extras_columns"] = extras_columns
             env.globals.update(
                 content=self.cookbook.content, web_url=lambda recipe: self.web_url(recipe),
@@ -246,7 +260,7 @@ class PdfRenderer:
         hit = self.pdf_cache.get(key)
         if hit is not None:
             return Rendered(hit.pdf, hit.meta["pages"], hit.meta["anchors"], cached=True)
-        document = self.layout(html)
+        document = self.layout(with_qr_codes(html))
         if check is not None:
             check(document)
         anchors: dict[str, int] = {}

@@ -114,6 +114,22 @@ def test_each_recipe_has_a_qr_code_to_its_page(book, cookbook, built_project: Pa
         assert f"{base}recipes/{recipe.id}/" in text
 
 
+def test_handouts_carry_the_qr_code_image_of_their_page(built_project: Path, cookbook):
+    """The code is made at render time from a placeholder in the HTML: the image must be there,
+    with the modules of the recipe's own address."""
+    import segno
+
+    from cookbook.pdf import QR_PIXELS_PER_MODULE
+
+    site_url = str(Project(built_project).settings["site_url"]).rstrip("/")
+    for recipe in cookbook.recipes_in("fi")[:3]:
+        url = f"{site_url}/recipes/{recipe.id}/"
+        expected = segno.make(url, error="m").symbol_size(scale=QR_PIXELS_PER_MODULE, border=0)
+        reader = PdfReader(built_project / "site" / "downloads" / f"{recipe.id}-fi.pdf")
+        sizes = {image.image.size for page in reader.pages for image in page.images}
+        assert expected in sizes, (recipe.id, sizes)
+
+
 def test_tagged_pdf_with_language_and_metadata(book):
     lang, reader = book
     root = reader.trailer["/Root"]

@@ -141,7 +141,9 @@ def bench_size(count: int, workdir: Path, result: SizeResult, stages: tuple[str,
     if "check" in stages:
         result.add("check", best_of(repeat, lambda: build(project, "check", "check")))
     if "site" in stages or "material" in stages:
-        site = best_of(repeat if "site" in stages else 1, lambda: build(project, "site: pages + site, both languages", "site"))
+        # --no-cache: each of the runs builds every edition (the second would reuse the first's).
+        site = best_of(repeat if "site" in stages else 1,
+                       lambda: build(project, "site: pages + site, both languages", "--no-cache", "site"))
         if "site" in stages:
             result.add("site", site)
         if "material" in stages:  # the reference builds the pages our site stage left in build/docs/
@@ -348,7 +350,7 @@ def report(bench: Bench, workdir: Path) -> str:
              f"`python` is `.venv/bin/python`, run in the repository; `<project>` is `{shown}/<N>`.", "",
              f"- floor: `python bench/floor.py {project}` (read, YAML with CSafeLoader, python-markdown with mkdocs.yml's extensions)",
              f"- check: `python build.py --project {project} --quiet check`",
-             f"- site: `python build.py --project {project} --quiet site`",
+             f"- site: `python build.py --project {project} --quiet --no-cache site` (each run builds every edition)",
              f"- Material default: `python -m mkdocs build -q -f {project}/material-default/mkdocs.<lang>.yml` per language, "
              "one after the other (Material theme, font: false, search + tags, same extensions, no nav, no INHERIT)",
              f"- A4 book: `python build.py --project {project} --quiet pdf --only book` (pages counted with pypdf)",

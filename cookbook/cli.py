@@ -180,7 +180,7 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                       help="processes rendering PDFs (default: one per core; 1: all in one process)")
     main.add_argument("--no-cache", action="store_true",
-                      help="render every PDF anew instead of reusing those whose inputs have not changed")
+                      help="render every PDF and build every site edition anew, instead of reusing those whose inputs have not changed")
     commands = main.add_subparsers(dest="command")
     check = commands.add_parser("check", help="check every recipe and report problems")
     check.add_argument("paths", nargs="*", type=Path, help="recipe files or folders to report on (default: all)")

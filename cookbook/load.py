@@ -26,10 +26,10 @@ _constructor = yaml.constructor.SafeConstructor()
 _CORE = "tag:yaml.org,2002:"
 MAP_TAG, SEQ_TAG = _CORE + "map", _CORE + "seq"
 IMPLICIT_SCALAR_TAGS = frozenset(_CORE + kind for kind in ("str", "int", "float", "bool", "null", "timestamp"))
-TEXT_TAGS = frozenset({_CORE + "str", _CORE + "timestamp"})
+STR_TAG = _CORE + "str"
+TEXT_TAGS = frozenset({STR_TAG, _CORE + "timestamp"})
 # Explicit tags a contributor may write (!!str "007"); anything else is a custom tag.
 ALLOWED_TAGS = IMPLICIT_SCALAR_TAGS | {MAP_TAG, SEQ_TAG}
-STR_TAG = _CORE + "str"
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -329,7 +329,7 @@ class _NodeReader(_Builder):
                 raise _YamlProblem(key_node.start_mark, "yaml-complex-key", "a field name must be plain text",
                                    "write fields as 'name: value'")
             key = key_node.value
-            if key in result or key == "<<" or key_node.tag != _CORE + "str":
+            if key in result or key == "<<" or key_node.tag != STR_TAG:
                 self.key(result, path, key, key_node.tag, key_node.start_mark, key_node.style is None)
             key_path = (*path, key)
             key_mark = key_node.start_mark

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from .config import Project, find_project
 from .errors import CookbookError
-from .files import fresh_dir, replace_dir
+from .files import fresh_dir, link_tree, replace_dir
 from .model import Cookbook
 # The renderers (WeasyPrint, Jinja2, MkDocs config) are imported by the commands that use
 # them, so that `check` starts fast.
@@ -70,7 +70,7 @@ def build_all(project: Project, options: BuildOptions) -> None:
     staging = fresh_dir(project.build_dir / "staging" / "site")
     with progress.stage("site editions, web and offline", total=0) as counter:
         build_sites(project, cookbook, [(staging, False), (offline_site_dir(project), True)], counter,
-                    reuse=options.pdf.cache)
+                    reuse=options.pdf.cache, workers=options.pdf.workers())
     written = build_pdfs(project, cookbook, staging / "downloads", options.kinds, options.pdf, progress)
     with progress.stage("offline zip"):
         build_offline_zip(project, staging / "downloads", staging / OFFLINE_ZIP)
@@ -85,10 +85,10 @@ def build_site_only(project: Project, options: BuildOptions) -> None:
     cookbook = checked_cookbook(project, progress)
     staging = fresh_dir(project.build_dir / "staging" / "site")
     with progress.stage("site editions", total=0) as counter:
-        build_site(project, cookbook, staging, counter=counter, reuse=options.pdf.cache)
+        build_site(project, cookbook, staging, counter=counter, reuse=options.pdf.cache, workers=options.pdf.workers())
     previous_downloads = project.site_dir / "downloads"
     if previous_downloads.is_dir():
-        shutil.copytree(previous_downloads, staging / "downloads", dirs_exist_ok=True)
+        link_tree(previous_downloads, staging / "downloads")  # nothing writes into them here
     replace_dir(staging, project.site_dir)
     say(progress, "site/ ready")
 

@@ -8,30 +8,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Iterator
 
 import yaml
 
 from .config import Project
 from .errors import CookbookError
-from .files import fresh_dir, sync_tree, write_if_changed
+from .files import fresh_dir, link_tree, sync_tree, write_if_changed
 from .html_blocks import HtmlBlocks, blocks_path
 from .markdown_render import read_mkdocs_config
 from .model import Cookbook
 from .pages import Edition, contributed_markdown, docs_dir, navigation, render_pages
 from .pdf_cache import code_version, file_digest, folder_digest
 from .progress import StageCounter
-from .export import write_open_data
+from .export import open_data
 from .schema_check import load_schema
+from .workers import prepare_worker
 
 # Set while `build.py` runs the engine, so the serve hook does not generate the pages twice.
 PAGES_READY_ENV = "COOKBOOK_PAGES_READY"
@@ -187,30 +190,66 @@ def _built_from(project: Project, lang: str, offline: bool) -> str | None:
     return path.read_text(encoding="utf-8").strip()
 
 
+@dataclass(frozen=True)
+class EditionPlan:
+    lang: str
+    offline: bool
+    key: str
+    reusable: bool  # its last build was made from the same inputs
+
+
+def prepare_edition(project: Project, cookbook: Cookbook, lang: str, offline: bool, reuse: bool) -> EditionPlan:
+    """Write the edition's pages, and clear the way for its engine run unless its last output
+    can be reused. The old output is removed here, not by the engine: files in it may be hard
+    links from a published site (link_tree), which an engine writing in place would change."""
+    generate(project, cookbook, lang, offline=offline)
+    key = edition_key(project, lang, offline)
+    reusable = reuse and _built_from(project, lang, offline) == key
+    if not reusable:
+        _key_path(project, lang, offline).unlink(missing_ok=True)  # written again once the run succeeds
+        shutil.rmtree(engine_site_dir(project, lang, offline), ignore_errors=True)
+    return EditionPlan(lang, offline, key, reusable)
+
+
+def prepared_editions(project: Project, cookbook: Cookbook, editions: list[tuple[str, bool]], reuse: bool,
+                      workers: int) -> Iterator[EditionPlan]:
+    """Each edition prepared, as soon as it is, on up to `workers` cores: the first engines
+    start while the pages of the others are still being written."""
+    if workers <= 1 or len(editions) <= 1:
+        for lang, offline in editions:
+            yield prepare_edition(project, cookbook, lang, offline, reuse)
+        return
+    context = multiprocessing.get_context("fork")  # the helpers inherit the checked cookbook
+    with ProcessPoolExecutor(min(workers, len(editions)), mp_context=context, initializer=prepare_worker) as pool:
+        futures = [pool.submit(prepare_edition, project, cookbook, lang, offline, reuse) for lang, offline in editions]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def site_extras(project: Project, cookbook: Cookbook) -> dict[str, str]:
+    """What every site carries besides the engine's pages: the schema and the open data."""
+    return {"schema/recipe.schema.json": schema_json(project, cookbook), **open_data(cookbook)}
+
+
 def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, bool]],
-                counter: StageCounter | None = None, reuse: bool = True) -> None:
+                counter: StageCounter | None = None, reuse: bool = True, workers: int = 1) -> None:
     """Each (out_dir, offline) site, every language edition in it: the source language at the
     root, others in /<lang>/. The editions are built in parallel, one engine process each.
 
     An edition whose inputs are what its last build was made from (`edition_key`) is not built
     again: after one Finnish recipe is edited, the English editions are reused as they are."""
+    editions = [(language.code, offline) for _, offline in targets for language in project.languages]
     runs: list[tuple[EngineRun, Path, str]] = []
     if counter is not None:
-        counter.add_total(len(targets) * len(project.languages))
+        counter.add_total(len(editions))
     try:
-        for out_dir, offline in targets:
-            for language in project.languages:
-                # Each edition's engine starts as soon as its pages are written, while the next
-                # edition's pages are generated.
-                generate(project, cookbook, language.code, offline=offline)
-                key = edition_key(project, language.code, offline)
-                if reuse and _built_from(project, language.code, offline) == key:
-                    if counter is not None:
-                        counter.advance(cached=True)
-                    continue
-                key_path = _key_path(project, language.code, offline)
-                key_path.unlink(missing_ok=True)  # written again only once this run has succeeded
-                runs.append((start_engine(project, language.code, offline), key_path, key))
+        for plan in prepared_editions(project, cookbook, editions, reuse, workers):
+            if plan.reusable:
+                if counter is not None:
+                    counter.advance(cached=True)
+                continue
+            runs.append((start_engine(project, plan.lang, plan.offline), _key_path(project, plan.lang, plan.offline), plan.key))
+        extras = site_extras(project, cookbook)  # made while the engines run
         for run, key_path, key in runs:
             run.wait()
             write_if_changed(key_path, key + "\n")
@@ -227,14 +266,14 @@ def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, 
                 # A server answers every missing page with the root's 404.html; this one, written
                 # for the root, would carry broken links.
                 (built / "404.html").unlink(missing_ok=True)
-            shutil.copytree(built, out_dir if index == 0 else out_dir / language.code, dirs_exist_ok=True)
-        publish_schema(project, cookbook, out_dir / "schema" / "recipe.schema.json")
-        write_open_data(cookbook, out_dir / "data")
+            link_tree(built, out_dir if index == 0 else out_dir / language.code)
+        for relative, text in extras.items():
+            write_if_changed(out_dir / relative, text)
 
 
 def build_site(project: Project, cookbook: Cookbook, out_dir: Path, offline: bool = False,
-               counter: StageCounter | None = None, reuse: bool = True) -> None:
-    build_sites(project, cookbook, [(out_dir, offline)], counter, reuse)
+               counter: StageCounter | None = None, reuse: bool = True, workers: int = 1) -> None:
+    build_sites(project, cookbook, [(out_dir, offline)], counter, reuse, workers)
 
 
 def offline_site_dir(project: Project) -> Path:
@@ -246,7 +285,7 @@ def build_offline_zip(project: Project, downloads: Path, target: Path) -> Path:
     works opened from disk (for workshop rooms without a network). Byte-identical for the same input."""
     folder = offline_site_dir(project)
     if downloads.is_dir():
-        shutil.copytree(downloads, folder / "downloads", dirs_exist_ok=True)
+        link_tree(downloads, folder / "downloads")
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -258,8 +297,6 @@ def build_offline_zip(project: Project, downloads: Path, target: Path) -> Path:
     return target
 
 
-def publish_schema(project: Project, cookbook: Cookbook, target: Path) -> None:
+def schema_json(project: Project, cookbook: Cookbook) -> str:
     """The recipe schema as contributors' editors can use it: with the vocabularies filled in."""
-    schema = load_schema(project.schema_path, cookbook.taxonomy)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return json.dumps(load_schema(project.schema_path, cookbook.taxonomy), ensure_ascii=False, indent=2) + "\n"

@@ -99,6 +99,38 @@ def test_site_engine_failure_leaves_the_previous_site_untouched(small_project: P
     assert (project / "site" / "index.html").read_bytes() == index
 
 
+CARELESS_ENGINE = """
+import sys
+from pathlib import Path
+
+import yaml
+
+# Writes into whatever output of its last run it finds, in place, then fails.
+config = Path(sys.argv[sys.argv.index("-f") + 1])
+for page in (config.parent / yaml.safe_load(config.read_text(encoding="utf-8"))["site_dir"]).rglob("*.html"):
+    with open(page, "r+b") as file:
+        file.write(b"overwritten in place")
+sys.exit(1)
+"""
+
+
+def test_an_engine_writing_into_its_old_output_cannot_change_the_published_site(small_project: Path, cli):
+    """The published pages are hard links to the engine's output: its old output is removed
+    before it runs again, so nothing it writes reaches them."""
+    project = small_project
+    assert cli("--project", str(project), "--quiet", "site")[0] == 0
+    site = project / "site"
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (project / "careless_engine.py").write_text(CARELESS_ENGINE, encoding="utf-8")
+    settings = project / "cookbook.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("site_engine: mkdocs", "site_engine: careless_engine"),
+                        encoding="utf-8")
+    code, _, err = cli("--project", str(project), "--quiet", "site")
+    assert code == 3 and "site engine failed" in err
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+
+
 def test_the_schema_is_published_with_the_vocabularies(built_project: Path, cookbook):
     import json
 

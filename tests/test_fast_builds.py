@@ -107,6 +107,9 @@ def test_site_rebuild_reuses_unchanged_editions_and_matches_a_clean_build(projec
     assert cli("--project", str(project), "--quiet", "--no-cache", "site")[0] == 0
     assert english.stat().st_mtime_ns != built[english]  # --no-cache builds every edition
     assert site_files(project) == reused
+    # The editions' pages written one after another, not side by side: the same site.
+    assert cli("--project", str(project), "--quiet", "--no-cache", "--jobs", "1", "site")[0] == 0
+    assert site_files(project) == reused
 
 
 def test_edition_key_covers_pages_config_theme_and_code(small_project: Path, cli, monkeypatch):

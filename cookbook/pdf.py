@@ -7,7 +7,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Callable
 from urllib.parse import quote, unquote
 from datetime import date, datetime, timezone
@@ -26,6 +26,7 @@ from .hyphenate import use_voikko, voikko_fingerprint
 from .markdown_render import MarkdownRenderer
 from .model import Cookbook, Recipe
 from .pdf_cache import PdfCache, folder_digest
+from .pdf_writer_tuning import tune_pdf_writer
 from .templating import make_environment
 
 
@@ -54,9 +55,12 @@ COLLECT_EVERY_PAGES = 40  # a full collection costs about as much as a page; see
 QR_PIXELS_PER_MODULE = 6
 
 
+@lru_cache(maxsize=4096)
 def qr_png(url: str) -> str:
     """A QR code as a PNG data URI. (Inline SVG was as sharp, but WeasyPrint parsed its path
-    of hundreds of commands for every page that shows one: a twentieth of a book's time.)"""
+    of hundreds of commands for every page that shows one: a twentieth of a book's time.)
+    Kept for the process's next document: a recipe's code is printed in every edition of the
+    book and on its handout, and segno takes some 6 ms to choose its mask."""
     return segno.make(url, error="m").png_data_uri(scale=QR_PIXELS_PER_MODULE, border=0, dark="#1a1a1a")
 
 
@@ -180,6 +184,7 @@ class PdfRenderer:
         self._pages_since_collection = 0
         # WeasyPrint logs refused fetches; they are expected for untrusted input.
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        tune_pdf_writer()
         for code in self.voikko_languages:
             use_voikko(code)
 

@@ -128,6 +128,7 @@ def languages(project: Path) -> list[str]:
     return yaml.safe_load((project / "cookbook.yml").read_text(encoding="utf-8"))["languages"]
 
 
+ONE_PROCESS_BOOK_SIZE = 100  # where the book is also rendered by one process, for reference
 STAGES = ("floor", "check", "site", "material", "book", "handouts", "full")  # full: the cold and warm builds
 
 
@@ -155,6 +156,13 @@ def bench_size(count: int, workdir: Path, result: SizeResult, stages: tuple[str,
             result.values["book_pages"] = total = sum(pages.values())
             book.notes = ", ".join(f"{lang} {n} pages" for lang, n in pages.items()) + f"; {total / book.wall:.1f} pages/s"
         result.add("book", book)
+        if count == ONE_PROCESS_BOOK_SIZE:
+            # The reference for the parallel book: the same book by one process, uncached (the
+            # parallel run just filled the cache). Its pages/s is also the machine's speed today.
+            alone = build(project, "A4 book, both languages, in one process (reference)", "--jobs", "1", "--no-cache", "pdf", "--only", "book")
+            if alone.ok and book.ok:
+                alone.notes = f"{result.values['book_pages'] / alone.wall:.1f} pages/s; the parallel book is {alone.wall / book.wall:.2f} × faster"
+            result.add("book_one_process", alone)
     if "handouts" in stages:
         handouts = build(project, "all handouts", "pdf", "--only", "handouts")
         if handouts.ok:
@@ -353,7 +361,9 @@ def report(bench: Bench, workdir: Path) -> str:
              f"- site: `python build.py --project {project} --quiet --no-cache site` (each run builds every edition)",
              f"- Material default: `python -m mkdocs build -q -f {project}/material-default/mkdocs.<lang>.yml` per language, "
              "one after the other (Material theme, font: false, search + tags, same extensions, no nav, no INHERIT)",
-             f"- A4 book: `python build.py --project {project} --quiet pdf --only book` (pages counted with pypdf)",
+             f"- A4 book: `python build.py --project {project} --quiet pdf --only book` (pages counted with pypdf); "
+             f"at N = {ONE_PROCESS_BOOK_SIZE} also with `--jobs 1 --no-cache`, the same book by one process: the reference "
+             "for the parallel one, and a gauge of the machine's speed that day (this machine's has varied by a third from hour to hour)",
              f"- handouts: `python build.py --project {project} --quiet pdf --only handouts`",
              f"- cold full build: `python build.py --project {project} --quiet` after deleting build/ and site/",
              "- warm rebuild: the same command again after appending a sentence to one recipe's `## Miksi`",

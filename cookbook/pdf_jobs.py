@@ -8,6 +8,7 @@ book are in, its front matter and appendix (which print the page numbers) jump t
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import multiprocessing
@@ -146,6 +147,7 @@ class BookJob:
     target: Path
     appendix_title: str
     booklet: Path | None = None
+    booklets: Booklets | None = None  # who imposes the booklet, if there is one
     written: list[Path] = field(default_factory=list)
     slices: list[Rendered | None] = field(default_factory=list)
     calibration: Rendered | None = None
@@ -215,15 +217,51 @@ class BookJob:
             self.target, outline(self.plan, layout, self.appendix_title),
             page_labels=[(0, "/r", 1), (layout.front_pages, "/D", 1)], before_write=number_pages,
         )
-        self.joiner = None  # the joined book is let go
+        self.joiner = None  # the joined book is let go, and with it a web of cycles:
+        gc.collect()        # freed now, or the next book is joined on top of it
         self.written.append(self.target)
         if self.booklet is not None:
-            self.written.append(impose_booklet(self.target, self.booklet))
+            assert self.booklets is not None
+            self.booklets.impose(self.target, self.booklet)
+            self.written.append(self.booklet)
 
 
-def book_job(project: Project, cookbook: Cookbook, request: BookRequest, target: Path, booklet: Path | None = None) -> BookJob:
+class Booklets:
+    """Booklets imposed in a process of their own, started afresh for each (spawn, not fork).
+
+    pypdf reads a 5,000-page A5 book into some 300 MB; in the main process that memory would
+    stay under the next book it joins. The imposition runs while the pool renders on, and
+    the end of the `with` block waits for it (raising what it raised: the pool carries errors
+    back, not tracebacks)."""
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: list[Future[Path]] = []
+
+    def impose(self, source: Path, target: Path) -> None:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1)
+        self.pending.append(self.pool.submit(impose_booklet, source, target))
+
+    def __enter__(self) -> Booklets:
+        return self
+
+    def __exit__(self, error_type: type[BaseException] | None, *_: object) -> None:
+        """Wait for the booklets, unless the build already failed (then they are cancelled)."""
+        try:
+            if error_type is None:
+                for future in self.pending:
+                    future.result()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+            self.pool, self.pending = None, []
+
+
+def book_job(project: Project, cookbook: Cookbook, request: BookRequest, target: Path, booklet: Path | None = None,
+             booklets: Booklets | None = None) -> BookJob:
     title = project.language(request.lang).strings["print"]["appendix_metrics"]
-    return BookJob(BookPlan(cookbook, request), target, title, booklet)
+    return BookJob(BookPlan(cookbook, request), target, title, booklet, booklets)
 
 
 def _set_context(project: Project, cookbook: Cookbook, settings: PdfSettings) -> None:
@@ -243,14 +281,15 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     books: list[BookJob] = []
-    with progress.stage("PDFs", total=0) as counter:
+    with progress.stage("PDFs", total=0) as counter, Booklets() as booklets:
         scheduler = Scheduler(settings.workers(), counter)
         languages = [language.code for language in project.languages if cookbook.recipes_in(language.code)]
         for lang in languages:
             formats = (["a4"] if "book" in kinds else []) + (["a5", "print"] if "editions" in kinds else [])
             for page_format in formats:
                 booklet = out_dir / booklet_name(project, lang) if page_format == "a5" else None
-                job = book_job(project, cookbook, BookRequest(lang, page_format), out_dir / book_name(project, lang, page_format), booklet)
+                job = book_job(project, cookbook, BookRequest(lang, page_format), out_dir / book_name(project, lang, page_format),
+                               booklet, booklets)
                 job.start(scheduler)
                 books.append(job)
 
@@ -274,8 +313,8 @@ def build_book(project: Project, cookbook: Cookbook, request: BookRequest, targe
                settings: PdfSettings = PdfSettings(), progress: Progress = QUIET) -> list[Path]:
     """One book (a workshop pack of some recipes) to `target`, and its booklet if asked for."""
     _set_context(project, cookbook, settings)
-    job = book_job(project, cookbook, request, target, booklet)
-    with progress.stage("PDF", total=0) as counter:
+    with progress.stage("PDF", total=0) as counter, Booklets() as booklets:
+        job = book_job(project, cookbook, request, target, booklet, booklets)
         scheduler = Scheduler(min(settings.workers(), len(job.plan.slices) + 1), counter)
         job.start(scheduler)
         scheduler.run()

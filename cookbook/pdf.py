@@ -47,6 +47,11 @@ def with_url_notes(html: str) -> str:
     return EXTERNAL_LINK.sub(note, html)
 
 
+# A deck is rendered in parts of this many recipes (whole sheets of nine), in parallel and in
+# bounded memory: a thousand recipes' deck in one document took WeasyPrint 1.1 GB.
+CARDS_PER_PART = 90
+CARDS_PER_SHEET = 9  # a part is whole sheets, or each part would end in a sheet of its own
+assert CARDS_PER_PART % CARDS_PER_SHEET == 0
 COLLECT_EVERY_PAGES = 40  # a full collection costs about as much as a page; see _collect_garbage
 
 # About 250 dpi at 20 mm. The image is drawn without smoothing (image-rendering: pixelated sets
@@ -120,6 +125,11 @@ def extras_columns(recipe: Recipe, titles: dict[str, str], count: int) -> list[l
     sizes = [weights[key] + HEADING_WEIGHT for key in keys]
     cut = min(range(1, len(keys)), key=lambda k: abs(sum(sizes[:k]) - sum(sizes[k:])))
     return [keys[:cut], keys[cut:]]
+
+
+def card_parts(recipes: int) -> int:
+    """How many parts a deck of this many recipes is rendered in."""
+    return max(1, -(-recipes // CARDS_PER_PART))
 
 
 def short_steps(recipe: Recipe) -> list[str]:
@@ -233,7 +243,7 @@ class PdfRenderer:
         return Markup(html)
 
     def html(self, template: str, lang: str, **context: object) -> str:
-        recipes = context.get("recipes") or [context.get("recipe")]
+        recipes = context.get("dated_by") or context.get("recipes") or [context.get("recipe")]
         newest = build_date() or max((r.updated for r in recipes if r), default=date(2026, 1, 1))
         return self.environment(lang).get_template(template).render(
             # The newest content date stands for the edition's date, so that the same input
@@ -289,15 +299,18 @@ class PdfRenderer:
             gc.collect()
             self._pages_since_collection = 0
 
-    def cards(self, lang: str) -> list[tuple[str, Rendered]]:
-        """The card deck: single 63 × 88 mm cards, and the same nine to an A4 sheet with cut
-        marks. Fails, naming the recipe and the side, when a card's text does not fit."""
-        recipes = self.cookbook.recipes_in(lang)
-        names = self.project.language(lang).strings["pdf"]
-        context = {"recipes": recipes, "format_css": "cards.css", "short_steps": short_steps}
+    def cards(self, lang: str, part: int = 0) -> tuple[Rendered, Rendered]:
+        """Part `part` of the card deck (CARDS_PER_PART recipes): single 63 × 88 mm cards, and
+        the same nine to an A4 sheet with cut marks. Fails, naming the recipe and the side,
+        when a card's text does not fit."""
+        deck = self.cookbook.recipes_in(lang)
+        recipes = deck[part * CARDS_PER_PART:(part + 1) * CARDS_PER_PART]
+        assert recipes, f"the deck has {card_parts(len(deck))} parts, not {part + 1}"
+        # Dated by the whole deck: the joined deck takes its date from its first part.
+        context = {"recipes": recipes, "dated_by": deck, "format_css": "cards.css", "short_steps": short_steps}
         single = self.render("cards.html.j2", lang, check=lambda document: check_cards_fit(document, {r.id: r for r in recipes}), **context)
         sheets = self.render("card-sheets.html.j2", lang, **context)
-        return [(names["cards"], single), (names["card_sheets"], sheets)]
+        return single, sheets
 
     def handout(self, recipe: Recipe) -> Rendered:
         return self.render("handout.html.j2", recipe.lang, recipe=recipe, format_css="handout.css")

@@ -23,10 +23,10 @@ from .book import BookPlan, BookRequest, PartLayout, anchor_owners, outline, pag
 from .config import Project
 from .folio import FolioStamp
 from .impose import impose_booklet
-from .join import Joiner
+from .join import Joiner, join_pdfs
 from .model import Cookbook
 from .pages import handout_name
-from .pdf import PdfRenderer, Rendered
+from .pdf import PdfRenderer, Rendered, card_parts
 from .pdf_cache import PdfCache
 from .print_formats import KINDS, PdfSettings, book_name, booklet_name
 from .progress import QUIET, Progress, StageCounter
@@ -70,8 +70,8 @@ def render_calibration(request: BookRequest) -> Rendered:
     return _renderer().render("folio-calibration.html.j2", request.lang, **_plan(request).calibration_context())
 
 
-def render_cards(lang: str) -> list[tuple[str, Rendered]]:
-    return _renderer().cards(lang)
+def render_cards(lang: str, part: int) -> tuple[Rendered, Rendered]:
+    return _renderer().cards(lang, part)
 
 
 def render_handout(lang: str, recipe_id: str) -> Rendered:
@@ -127,10 +127,8 @@ class Scheduler:
                 raise
 
 
-def _rendered(result: Any) -> list[Rendered]:
-    if isinstance(result, Rendered):
-        return [result]
-    return [item[1] for item in result]
+def _rendered(result: Rendered | tuple[Rendered, ...]) -> tuple[Rendered, ...]:
+    return (result,) if isinstance(result, Rendered) else result
 
 
 # ---- Books -------------------------------------------------------------------------------------
@@ -226,10 +224,43 @@ class BookJob:
             self.written.append(self.booklet)
 
 
+@dataclass
+class CardDeck:
+    """A language's card deck: its parts rendered apart, then joined into the deck of single
+    cards and the deck of sheets (a deck of one part is saved as it was rendered)."""
+
+    lang: str
+    targets: tuple[Path, Path]  # single cards, sheets
+    parts: list[tuple[Rendered, Rendered] | None]
+    written: list[Path] = field(default_factory=list)
+
+    def start(self, scheduler: Scheduler) -> None:
+        for index in range(len(self.parts)):
+            scheduler.submit(DECK, render_cards, (self.lang, index), lambda rendered, i=index: self._part(i, rendered))
+
+    def _part(self, index: int, rendered: tuple[Rendered, Rendered]) -> None:
+        self.parts[index] = rendered
+        if all(self.parts):
+            for side, target in enumerate(self.targets):
+                pdfs = [part[side].pdf for part in self.parts if part is not None]
+                if len(pdfs) == 1:
+                    target.write_bytes(pdfs[0])
+                else:
+                    join_pdfs(pdfs, target, outline=[])
+                self.written.append(target)
+            self.parts = [None] * len(self.parts)
+
+
+def card_deck(project: Project, cookbook: Cookbook, lang: str, out_dir: Path) -> CardDeck:
+    names = project.language(lang).strings["pdf"]
+    parts = card_parts(len(cookbook.recipes_in(lang)))
+    return CardDeck(lang, (out_dir / names["cards"], out_dir / names["card_sheets"]), [None] * parts)
+
+
 class Booklets:
     """Booklets imposed in a process of their own, started afresh for each (spawn, not fork).
 
-    pypdf reads a 5,000-page A5 book into some 300 MB; in the main process that memory would
+    pypdf reads a 5,000-page A5 book into some 400 MB; in the main process that memory would
     stay under the next book it joins. The imposition runs while the pool renders on, and
     the end of the `with` block waits for it (raising what it raised: the pool carries errors
     back, not tracebacks)."""
@@ -281,6 +312,7 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     books: list[BookJob] = []
+    decks: list[CardDeck] = []
     with progress.stage("PDFs", total=0) as counter, Booklets() as booklets:
         scheduler = Scheduler(settings.workers(), counter)
         languages = [language.code for language in project.languages if cookbook.recipes_in(language.code)]
@@ -299,14 +331,16 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
 
         for lang in languages:
             if "cards" in kinds:
-                scheduler.submit(DECK, render_cards, (lang,), lambda deck: [save(name, r) for name, r in deck])
+                deck = card_deck(project, cookbook, lang, out_dir)
+                deck.start(scheduler)
+                decks.append(deck)
             if "handouts" in kinds:
                 for recipe in cookbook.recipes_in(lang):
                     name = handout_name(recipe.id, lang)
                     scheduler.submit(HANDOUT, render_handout, (lang, recipe.id), lambda r, name=name: save(name, r))
         scheduler.run()
     PdfCache(project.build_dir / "cache" / "pdf", enabled=settings.cache).prune()
-    return sorted([path for job in books for path in job.written] + written)
+    return sorted([path for job in [*books, *decks] for path in job.written] + written)
 
 
 def build_book(project: Project, cookbook: Cookbook, request: BookRequest, target: Path, booklet: Path | None = None,

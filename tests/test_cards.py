@@ -42,3 +42,26 @@ def test_overflowing_card_fails_the_build_naming_recipe_and_field(small_project:
     assert code == 3
     assert "recipes/esimerkki/fi.md" in err and "steps (back)" in err
     assert "Traceback" not in err
+
+
+def test_a_deck_rendered_in_parts_reads_as_the_deck_rendered_whole(built_project: Path, tmp_path: Path, monkeypatch, cli):
+    """A long deck is rendered in parts (in bounded memory, on every core) and joined: the
+    same cards, in the same order, on the same pages and sheets, still one tagged PDF."""
+    import shutil
+
+    from cookbook import pdf
+
+    project = tmp_path / "project"
+    shutil.copytree(built_project, project, ignore=shutil.ignore_patterns("build", "site"))
+    monkeypatch.setattr(pdf, "CARDS_PER_PART", 9)  # 18 recipes: two parts of a sheet each (forked workers inherit it)
+    code, _, err = cli("--project", str(project), "--quiet", "--no-cache", "pdf", "--only", "cards")
+    assert code == 0, err
+    for name in ("korttipakka.pdf", "korttipakka-arkit.pdf"):
+        whole = PdfReader(built_project / "site" / "downloads" / name)
+        parts = PdfReader(project / "site" / "downloads" / name)
+        assert len(parts.pages) == len(whole.pages)
+        for joined, single in zip(parts.pages, whole.pages):
+            assert joined.mediabox == single.mediabox
+            assert joined.extract_text() == single.extract_text()
+        assert "/StructTreeRoot" in parts.trailer["/Root"] and parts.trailer["/Root"]["/Lang"] == "fi"
+        assert parts.metadata.title == whole.metadata.title

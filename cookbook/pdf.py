@@ -129,7 +129,7 @@ def extras_columns(recipe: Recipe, titles: dict[str, str], count: int) -> list[l
 
 def card_parts(recipes: int) -> int:
     """How many parts a deck of this many recipes is rendered in."""
-    return max(1, -(-recipes // CARDS_PER_PART))
+    return -(-recipes // CARDS_PER_PART)
 
 
 def short_steps(recipe: Recipe) -> list[str]:

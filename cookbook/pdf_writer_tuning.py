@@ -46,6 +46,6 @@ def _page_references(pdf: Any) -> tuple[bytes, ...]:
 def tune_pdf_writer() -> None:
     if getattr(pydyf, "zlib", None) is zlib:
         pydyf.zlib = _Zlib()  # type: ignore[attr-defined]
-    if isinstance(getattr(pydyf.PDF, "page_references", None), property) and not getattr(pydyf.PDF, "_cookbook_tuned", False):
+    references = getattr(pydyf.PDF, "page_references", None)
+    if isinstance(references, property) and references.fget is not _page_references:
         pydyf.PDF.page_references = property(_page_references)  # type: ignore[assignment]
-        pydyf.PDF._cookbook_tuned = True  # type: ignore[attr-defined]

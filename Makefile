@@ -1,27 +1,31 @@
 # `make` sets up and builds everything; `make test` runs the whole suite.
-PYTHON ?= python3
+# Python 3.11, 3.12 or 3.13: `make PYTHON=python3.13` makes .venv with that one; without
+# PYTHON=…, the environment made before is kept (a new one is made with python3).
+ifeq ($(origin PYTHON),undefined)
+PYTHON := python3
+CHOSEN :=
+else
+CHOSEN := $(PYTHON)
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-stamp
-# Debian packages: Pango for WeasyPrint, Voikko for Finnish hyphenation, chromium for the
-# browser tests.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libvoikko1 voikko-fi chromium
+# Debian packages: Pango for WeasyPrint, Voikko for Finnish hyphenation; for the tests, chromium
+# (browser tests) and poppler-utils (PDF text, fonts and page images).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libvoikko1 voikko-fi chromium poppler-utils
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: all setup system-deps build check site pdf serve test bench clean
+.PHONY: all setup system-deps venv build check site pdf serve test bench clean
 
 all: build
 
-setup: system-deps $(STAMP)
+setup: system-deps venv
 
 system-deps:
 	@tools/system-deps $(SYSTEM_PACKAGES)
 
-$(STAMP): pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
-	@touch $(STAMP)
+venv:
+	@tools/venv "$(PYTHON)" "$(CHOSEN)"
 
 build: setup
 	$(PY) build.py

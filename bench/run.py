@@ -8,7 +8,8 @@ runs), both taken by the small launcher bench/spawn.py. The references run the s
 YAML, Markdown, nothing else) and plain MkDocs + Material with its default navigation on the
 pages our site stage generated. The tables, the ratios and the targets go to bench/RESULTS.md,
 the measurements also to bench/RESULTS.json, from which `--only STAGE …` re-measures some
-stages and keeps the rest.
+stages and keeps the rest. The "micro" stage (bench/micro.py) times work inside one process
+beside a reference of the same run: the check of hostile recipe files, page numbering.
 
     python bench/run.py [--sizes 100 1000] [--output bench/RESULTS.md] [--workdir build/bench]
                         [--only STAGE ...] [--repeat 3] [--no-shipped]
@@ -277,9 +278,25 @@ class Target:
 
 @dataclass
 class Bench:
-    """Everything one run measured: the synthetic sizes, and the shipped cookbook."""
+    """Everything one run measured: the synthetic sizes, the shipped cookbook, and the timings
+    inside one process (bench/micro.py), each beside its reference."""
     sizes: dict[int, SizeResult] = field(default_factory=dict)
     shipped: SizeResult | None = None
+    micro: dict[str, dict] = field(default_factory=dict)
+
+
+def micro_ratio(bench: Bench, kind: str) -> float | None:
+    """The slowest measured time of a bench/micro.py kind over its reference."""
+    result = bench.micro.get(kind)
+    return ratio(max(result["measured"].values()), result["reference"]) if result else None
+
+
+def bench_micro(bench: Bench) -> None:
+    for kind in MICRO_KINDS:
+        output = subprocess.run([PYTHON, str(ROOT / "bench" / "micro.py"), kind], cwd=ROOT, env=ENV,
+                                capture_output=True, text=True, check=True).stdout
+        bench.micro[kind] = json.loads(output.strip().splitlines()[-1])
+        print(f"{kind}: {fmt(micro_ratio(bench, kind))} × its reference", flush=True)
 
 
 def scaling(results: dict[int, SizeResult]) -> float | None:
@@ -296,7 +313,12 @@ TARGETS = (
     Target("100 handouts ≤ 15 s", lambda r, _: ratios(r)["handouts: s per 100"], 15, True, " s"),
     Target("warm rebuild of the shipped cookbook ≤ 25 % of its cold build",
            lambda _, b: ratios(b.shipped)["warm / cold"] if b.shipped else None, 0.25, True, ""),
+    Target("each hostile recipe file checked in ≤ 50 × a good recipe's check",
+           lambda _, b: micro_ratio(b, "hostile"), 50, True, " ×"),
+    Target("page numbers on 2,000 pages in ≤ the time of writing those pages",
+           lambda _, b: micro_ratio(b, "folio"), 1, True, " ×"),
 )
+MICRO_KINDS = ("hostile", "folio")
 
 
 def target_lines(bench: Bench) -> list[str]:
@@ -376,6 +398,12 @@ def report(bench: Bench, workdir: Path) -> str:
         lines += [f"## The shipped cookbook ({shipped.count} recipes)", "", TABLE_HEAD,
                   *(table_line(row) for row in shipped.rows.values()), "",
                   f"Warm / cold: {fmt(ratios(shipped)['warm / cold'])}", ""]
+    if bench.micro:
+        lines += ["## Inside one process (bench/micro.py)", "", "| measured | s | reference s | × reference |", "|---|---:|---:|---:|"]
+        for kind, result in bench.micro.items():
+            lines += [f"| {kind}: {name} | {value:.3f} | {result['reference']:.3f} | {value / result['reference']:.1f} |"
+                      for name, value in result["measured"].items()]
+        lines += ["", *(f"- {kind}: {result['notes']}." for kind, result in bench.micro.items()), ""]
     lines += ["## Ratios", "", "| ratio | " + " | ".join(f"N = {n}" for n in results) + " |",
               "|---|" + "---:|" * len(results)]
     per_size = {n: ratios(r) for n, r in results.items()}
@@ -394,14 +422,16 @@ def saved(bench: Bench) -> str:
     def size(result: SizeResult) -> dict:
         return {"count": result.count, "rows": {key: asdict(row) for key, row in result.rows.items()}, "values": result.values}
     return json.dumps({"sizes": {str(n): size(r) for n, r in bench.sizes.items()},
-                       "shipped": size(bench.shipped) if bench.shipped else None}, indent=1, ensure_ascii=False)
+                       "shipped": size(bench.shipped) if bench.shipped else None, "micro": bench.micro},
+                      indent=1, ensure_ascii=False)
 
 
 def load(text: str, on_add: Callable[[], None]) -> Bench:
     def size(data: dict) -> SizeResult:
         return SizeResult(data["count"], {key: Row(**row) for key, row in data["rows"].items()}, data["values"], on_add)
     data = json.loads(text)
-    return Bench({int(n): size(r) for n, r in data["sizes"].items()}, size(data["shipped"]) if data["shipped"] else None)
+    return Bench({int(n): size(r) for n, r in data["sizes"].items()}, size(data["shipped"]) if data["shipped"] else None,
+                 data.get("micro") or {})
 
 
 def main() -> None:
@@ -410,7 +440,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md", help="where to write the report")
     parser.add_argument("--workdir", type=Path, default=ROOT / "build" / "bench", help="where the synthetic projects go")
     parser.add_argument("--no-shipped", action="store_true", help="skip the cold and warm builds of the shipped cookbook")
-    parser.add_argument("--only", nargs="+", choices=[*STAGES, "shipped"],
+    parser.add_argument("--only", nargs="+", choices=[*STAGES, "shipped", "micro"],
                         help="measure only these stages again; the others keep the values of the last run (from the .json beside the report)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the floor, check and site stages, the fastest kept (default 3)")
     args = parser.parse_args()
@@ -422,13 +452,15 @@ def main() -> None:
         args.output.write_text(report(bench, args.workdir.resolve()), encoding="utf-8")
         store.write_text(saved(bench) + "\n", encoding="utf-8")
 
-    stages = tuple(args.only or (*STAGES, "shipped"))
+    stages = tuple(args.only or (*STAGES, "shipped", "micro"))
     bench = load(store.read_text(encoding="utf-8"), save) if args.only and store.is_file() else Bench()
     results = bench.sizes
+    if "micro" in stages:
+        bench_micro(bench)
     if "shipped" in stages and not args.no_shipped:
         bench.shipped = bench_shipped(args.workdir.resolve(), bench.shipped or SizeResult(0, on_add=save))
     for count in args.sizes:
-        if set(stages) - {"shipped"}:
+        if set(stages) - {"shipped", "micro"}:
             results.setdefault(count, SizeResult(count, on_add=save))
             bench_size(count, args.workdir.resolve(), results[count], stages, args.repeat)
     for count, result in results.items():

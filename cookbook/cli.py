@@ -172,15 +172,29 @@ def contributing_guide(project: Project, check_only: bool) -> int:
     return EXIT_OK
 
 
+def add_global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    """The options every command takes, before or after its name.
+
+    A command's own parser gets them with no default, so that an option given before the
+    command is not reset by the command's parser (argparse copies its values over the main's).
+    """
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
+    parser.add_argument("--project", type=Path, default=default(None),
+                        help="the project folder (default: where cookbook.yml is)")
+    parser.add_argument("--quiet", "-q", action="store_true", default=default(False),
+                        help="no progress lines or summary, only problems")
+    parser.add_argument("--timings", action="store_true", default=default(False), help="print the time each stage took")
+    parser.add_argument("--jobs", "-j", type=int, default=default(0), metavar="N",
+                        help="processes rendering PDFs (default: one per core; 1: all in one process)")
+    parser.add_argument("--no-cache", action="store_true", default=default(False),
+                        help="render every PDF and build every site edition anew, instead of reusing those whose inputs have not changed")
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="build.py", description="Build the cluster-development cookbook.")
-    main.add_argument("--project", type=Path, default=None, help="the project folder (default: where cookbook.yml is)")
-    main.add_argument("--quiet", "-q", action="store_true", help="no progress lines or summary, only problems")
-    main.add_argument("--timings", action="store_true", help="print the time each stage took")
-    main.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                      help="processes rendering PDFs (default: one per core; 1: all in one process)")
-    main.add_argument("--no-cache", action="store_true",
-                      help="render every PDF and build every site edition anew, instead of reusing those whose inputs have not changed")
+    add_global_options(main, defaults=True)
     commands = main.add_subparsers(dest="command")
     check = commands.add_parser("check", help="check every recipe and report problems")
     check.add_argument("paths", nargs="*", type=Path, help="recipe files or folders to report on (default: all)")
@@ -208,6 +222,8 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help="live preview that rebuilds when a recipe is saved")
     serve_cmd.add_argument("--lang", default=None, help="the language edition to preview")
     serve_cmd.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on")
+    for command in commands.choices.values():
+        add_global_options(command, defaults=False)
     return main
 
 

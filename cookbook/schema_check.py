@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import difflib
 import json
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -32,6 +32,7 @@ TYPE_HINTS = {
     "string": "put the text in quotes if it looks like a number, date or true/false",
     "integer": "write a whole number without quotes, such as 3",
 }
+MAX_GUESSED_FIELDS = 50  # unknown fields in one group beyond which no "did you mean" is offered
 # Field names a contributor sees in messages, in the schema's own terms.
 VOCABULARY_NOUNS = {
     "themes": "themes",
@@ -74,6 +75,13 @@ def field_name(path: tuple[Any, ...]) -> str:
     return text or "front matter"
 
 
+@lru_cache(maxsize=4)
+def compiled_validator(schema_json: str) -> Any:
+    """Compiling takes a tenth of a second: a process that checks again (`serve`, after each
+    save) reuses the code compiled for the same schema."""
+    return fastjsonschema.compile({**json.loads(schema_json), "$schema": "http://json-schema.org/draft-07/schema#"})
+
+
 class SchemaChecker:
     """jsonschema is the reference and explains every error; a compiled copy of the same schema
     (fastjsonschema, ~40× faster) answers the common question "is this file valid?" first.
@@ -91,7 +99,7 @@ class SchemaChecker:
 
     @cached_property
     def fast_validator(self) -> Any:
-        return fastjsonschema.compile({**self.schema, "$schema": "http://json-schema.org/draft-07/schema#"})
+        return compiled_validator(json.dumps(self.schema, sort_keys=True))
 
     def is_valid(self, data: Any) -> bool:
         try:
@@ -127,10 +135,14 @@ class SchemaChecker:
 
         if kind == "additionalProperties":
             allowed = list(schema.get("properties", {}))
-            for key in sorted(set(error.instance) - set(allowed)):
+            unknown = sorted(set(error.instance) - set(allowed))
+            # A few unknown fields are typos worth a guess; thousands are not a recipe, and
+            # guessing for each would take seconds.
+            guess = len(unknown) <= MAX_GUESSED_FIELDS
+            for key in unknown:
                 pos = source.position((*path, key))
                 where = "" if not path else f" in {name}"
-                hint = _did_you_mean(key, allowed) or f"the fields allowed here: {', '.join(allowed)}"
+                hint = (guess and _did_you_mean(key, allowed)) or f"the fields allowed here: {', '.join(allowed)}"
                 yield pos.line, pos.column, "unknown-field", f"unknown field '{key}'{where}", hint
         elif kind == "required":
             missing = [key for key in error.validator_value if key not in error.instance and (*path, key) not in inherited]

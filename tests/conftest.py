@@ -14,6 +14,23 @@ PROJECT_FILES = ("cookbook.yml", "mkdocs.yml")
 PROJECT_DIRS = ("recipes", "templates", "content")
 
 
+def require_tool(command: str, package: str) -> str:
+    """The path of a program the tests use. A missing one fails the test, saying how to install
+    it; it never skips it, so a green run has run every test."""
+    path = shutil.which(command)
+    if path is None:
+        pytest.fail(f"{command} is not installed: run `make setup` as root, or `sudo apt-get install {package}`",
+                    pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def poppler() -> None:
+    """poppler-utils: PDF text with positions, page images, fonts and document info."""
+    for command in ("pdftotext", "pdftoppm", "pdffonts", "pdfinfo"):
+        require_tool(command, "poppler-utils")
+
+
 def copy_project(target: Path) -> Path:
     """A copy of the project's content and configuration; the code is linked, not copied."""
     target.mkdir(parents=True, exist_ok=True)
@@ -30,23 +47,42 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
-@pytest.fixture
-def small_project(tmp_path: Path) -> Path:
+def make_small_project(target: Path) -> Path:
     """A copy of the project with one small known-good recipe (recipes/esimerkki) in place of the
     shipped ones: for tests of the machinery, which need not render the whole cookbook."""
     from datetime import date, timedelta
 
-    root = copy_project(tmp_path / "project")
+    root = copy_project(target)
     for folder in (root / "recipes").iterdir():
         if folder.is_dir():
             shutil.rmtree(folder)
-    target = root / "recipes" / "esimerkki"
-    target.mkdir()
+    recipe = root / "recipes" / "esimerkki"
+    recipe.mkdir()
     recent = (date.today() - timedelta(days=30)).isoformat()
     for lang in ("fi", "en"):
         text = (ROOT / "tests" / "fixtures" / "esimerkki" / f"{lang}.md").read_text(encoding="utf-8")
-        (target / f"{lang}.md").write_text(text.replace("2025-06-01", recent), encoding="utf-8")
+        (recipe / f"{lang}.md").write_text(text.replace("2025-06-01", recent), encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    return make_small_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_small_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small project fully built once (site, PDFs, caches); tests get copies of it."""
+    root = make_small_project(tmp_path_factory.mktemp("small-built") / "project")
+    assert run(["--project", str(root), "--quiet"]) == 0
+    return root
+
+
+@pytest.fixture
+def built_small_project(built_small_template: Path, tmp_path: Path) -> Path:
+    """A copy of the small project as a full build left it: for tests of what the next build
+    does. The copy's files are its own (no hard links into the template)."""
+    return copy_built(built_small_template, tmp_path / "project")
 
 
 DRAFT_ID = "luonnos"
@@ -63,11 +99,17 @@ def add_draft(root: Path) -> None:
 
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped cookbook plus one draft, fully built once for the whole session."""
+    """The shipped cookbook plus one draft, fully built once for the whole session: on two
+    processes and with the cache (test_fast_builds holds it to a one-process build without)."""
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     add_draft(root)
-    assert run(["--project", str(root)]) == 0
+    assert run(["--project", str(root), "--quiet", "--jobs", "2"]) == 0
     return root
+
+
+def copy_built(built: Path, target: Path) -> Path:
+    """A copy of a built project, caches included, whose files are its own."""
+    return Path(shutil.copytree(built, target, symlinks=True))
 
 
 @pytest.fixture

@@ -68,9 +68,8 @@ def test_pages_carry_page_numbers_in_the_footer(built_project: Path):
         assert texts[index].strip().endswith(number), f"page {number}"
 
 
-def test_failed_build_leaves_the_previous_site_untouched(small_project: Path, cli):
-    project = small_project
-    assert cli("--project", str(project))[0] == 0
+def test_failed_build_leaves_the_previous_site_untouched(built_small_project: Path, cli):
+    project = built_small_project
     site = project / "site"
     before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
@@ -85,9 +84,8 @@ def test_failed_build_leaves_the_previous_site_untouched(small_project: Path, cl
     assert after == before
 
 
-def test_site_engine_failure_leaves_the_previous_site_untouched(small_project: Path, cli):
-    project = small_project
-    assert cli("--project", str(project))[0] == 0
+def test_site_engine_failure_leaves_the_previous_site_untouched(built_small_project: Path, cli):
+    project = built_small_project
     index = (project / "site" / "index.html").read_bytes()
     (project / "mkdocs.yml").write_text(
         (project / "mkdocs.yml").read_text(encoding="utf-8").replace("name: material", "name: no-such-theme"),
@@ -152,8 +150,8 @@ def tiny_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def test_recipe_images_reach_the_site_and_the_pdf(small_project: Path, cli):
-    project = small_project
+def test_recipe_images_reach_the_site_and_the_pdf(built_small_project: Path, cli):
+    project = built_small_project
     folder = project / "recipes" / "esimerkki"
     (folder / "kartta.png").write_bytes(tiny_png())
     recipe = folder / "fi.md"

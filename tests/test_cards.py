@@ -30,8 +30,8 @@ def test_one_card_per_recipe(built_project: Path, lang: str, single: str, sheets
     assert (float(sheet.pages[0].mediabox.width), float(sheet.pages[0].mediabox.height)) == pytest.approx((210 * MM, 297 * MM), abs=0.5)
 
 
-def test_overflowing_card_fails_the_build_naming_recipe_and_field(small_project: Path, cli):
-    project = small_project
+def test_overflowing_card_fails_the_build_naming_recipe_and_field(built_small_project: Path, cli):
+    project = built_small_project
     recipe = project / "recipes" / "esimerkki" / "fi.md"
     many_steps = "\n".join(f"{n}. Kirjoittakaa tähän hyvin pitkä vaihe numero {n} ilman yhtään välimerkkiä joka lyhentäisi sitä kortilla"
                            for n in range(1, 15))

@@ -120,3 +120,21 @@ def _dies_in_a_helper(check_chunk):
         return check_chunk(paths, slim)
 
     return chunk
+
+
+def test_global_options_are_taken_before_or_after_the_command(project, cli):
+    """Users type options after the command (`build.py check --quiet`); both places mean the same."""
+    assert re.fullmatch(r"\d+ recipes, 0 problems\n", cli("--project", str(project), "check")[1])
+    for args in (("--quiet", "--project", str(project), "check"), ("check", "--quiet", "--project", str(project)),
+                 ("--project", str(project), "check", "-q", "--jobs", "2", "--no-cache", "--timings")):
+        assert cli(*args) == (0, "", ""), args
+
+    path = project / RECIPE
+    path.write_text(path.read_text(encoding="utf-8").replace("\nsummary:", "\nsumary:", 1), encoding="utf-8")
+    before, after = cli("-q", "--project", str(project), "check"), cli("check", "--project", str(project), "-q")
+    assert before == after and before[0] == 1 and "unknown field 'sumary'" in after[1]
+
+    code, _, err = cli("check", "--project", str(project), "--jobs", "-1")
+    assert code == 2 and "--jobs" in err
+    code, _, err = cli("site", "--no-such-option")
+    assert code == 2 and "unrecognized arguments: --no-such-option" in err

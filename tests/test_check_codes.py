@@ -136,6 +136,19 @@ def test_every_problem_comes_with_a_hint_where_one_helps(small: Path, cli):
     assert "hint: did you mean 'difficulty'?" in out
 
 
+def test_every_one_of_many_unknown_fields_is_reported(small: Path, cli):
+    """Past a few unknown fields no "did you mean" is guessed (thousands would take seconds),
+    but each is still reported on its own line, with the fields allowed there."""
+    from cookbook.schema_check import MAX_GUESSED_FIELDS
+
+    path = small / "recipes" / "esimerkki" / "fi.md"
+    extra = "".join(f"sumary{n}: x\n" for n in range(MAX_GUESSED_FIELDS + 1))
+    path.write_text(path.read_text(encoding="utf-8").replace("summary:", extra + "summary:", 1), encoding="utf-8")
+    _, out, _ = cli("--project", str(small), "check")
+    reported = re.findall(r"error\[unknown-field\]: unknown field 'sumary\d+'\n    hint: the fields allowed here: title, ", out)
+    assert len(reported) == MAX_GUESSED_FIELDS + 1, out
+
+
 def test_all_problems_of_all_files_in_one_run(small: Path, cli):
     fi = small / "recipes" / "esimerkki" / "fi.md"
     en = small / "recipes" / "esimerkki" / "en.md"

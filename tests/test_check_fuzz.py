@@ -1,10 +1,15 @@
-"""Whatever a recipe file holds, the check answers with diagnostics: no traceback, no hang."""
+"""Whatever a recipe file holds, the check answers with diagnostics: no traceback, no hang.
+
+How fast it answers is measured by `make bench` (the "hostile" stage), never asserted here:
+a wall-clock bound fails on a busy machine. A hang is caught by HANG_TIMEOUT."""
 
 from __future__ import annotations
 
 import re
-import time
+import signal
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 import yaml
@@ -14,10 +19,11 @@ from hypothesis import strategies as st
 from cookbook.check import check_project
 from cookbook.config import Project
 from conftest import ROOT, copy_project
+from fixtures.hostile import HOSTILE_FILES
 
 FIXTURE = (ROOT / "tests" / "fixtures" / "esimerkki" / "fi.md").read_text(encoding="utf-8")
 DIAGNOSTIC = re.compile(r"^recipes/[^:]+:\d+:\d+: (error|warning)\[[a-z0-9-]+\]: .+$")
-TIME_BOUND = 2.0  # seconds for one small cookbook, far above the normal few milliseconds
+HANG_TIMEOUT = 60  # seconds: only a hang takes this long, however busy the machine
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +38,25 @@ def fuzz_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@contextmanager
+def no_hang(seconds: int) -> Iterator[None]:
+    """Fails the test if the block has not returned after `seconds` (SIGALRM, main thread)."""
+    def hung(signum: int, frame: object) -> None:
+        raise AssertionError(f"the check did not answer within {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def assert_answers_with_diagnostics(project: Path, content: bytes) -> None:
     (project / "recipes" / "fuzz" / "fi.md").write_bytes(content)
-    started = time.monotonic()
-    result = check_project(Project(project))
-    assert time.monotonic() - started < TIME_BOUND
+    with no_hang(HANG_TIMEOUT):
+        result = check_project(Project(project))
     for diagnostic in result.diagnostics:
         assert DIAGNOSTIC.match(diagnostic.format().split("\n")[0]), diagnostic
         assert diagnostic.code != "internal", diagnostic.format()
@@ -92,12 +112,6 @@ def test_garbled_valid_recipe(fuzz_project: Path, edits: list[tuple[int, int, st
     assert_answers_with_diagnostics(fuzz_project, garble(FIXTURE, edits).encode("utf-8", "surrogatepass"))
 
 
-@pytest.mark.parametrize("content", [
-    b"---\n" + b"[" * 100000 + b"\n---\n",                                   # deep nesting
-    b"---\na: &a [x]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n---\n",   # alias expansion
-    b"---\n" + b"- " * 20000 + b"x\n---\n",                                  # deep block nesting
-    b"---\ntitle: " + b"x" * 250000 + b"\n---\n",                             # one huge value
-    b"---\n" + b"\n".join(b"k%d: v" % i for i in range(20000)) + b"\n---\n",  # many keys
-])
-def test_hostile_files_are_answered_quickly(fuzz_project: Path, content: bytes):
+@pytest.mark.parametrize("content", list(HOSTILE_FILES.values()), ids=list(HOSTILE_FILES))
+def test_hostile_files_are_answered(fuzz_project: Path, content: bytes):
     assert_answers_with_diagnostics(fuzz_project, content)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_built, copy_project
 from cookbook.config import Project
 from cookbook.pdf_cache import PdfCache
 from cookbook.progress import Progress
@@ -34,7 +35,6 @@ def edit_recipe_body(root: Path, recipe_id: str = "heimopaallikko") -> None:
 @pytest.fixture(scope="module")
 def sequential_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The A4 books and handouts rendered in one process, without the cache: the reference."""
-    from conftest import copy_project
     from cookbook.cli import run
 
     root = copy_project(tmp_path_factory.mktemp("sequential") / "project")
@@ -43,31 +43,30 @@ def sequential_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, byte
     return pdf_bytes(root)
 
 
-def test_parallel_books_are_byte_identical_to_sequential(project: Path, cli, sequential_books):
-    code, out, err = cli("--project", str(project), "--quiet", "--jobs", "2", "--no-cache", "pdf", "--only", "book", "--only", "handouts")
-    assert code == 0, err
-    assert out == "" and err == ""  # --quiet: nothing but problems
-    parallel = pdf_bytes(project)
+def test_parallel_books_are_byte_identical_to_sequential(built_project: Path, sequential_books):
+    """built_project was built on two processes, with the cache, from a cold start."""
+    parallel = {name: data for name, data in pdf_bytes(built_project).items() if name in sequential_books}
     assert set(parallel) == set(sequential_books)
     for name in BOOKS:
         assert name in parallel
     assert parallel == sequential_books
 
 
-def test_cached_rebuild_is_byte_identical_and_renders_nothing(project: Path, cli, sequential_books):
-    args = ("--project", str(project), "--quiet", "--jobs", "2", "pdf", "--only", "book", "--only", "handouts")
-    assert cli(*args)[0] == 0
-    first, entries = pdf_bytes(project), cache_entries(project)
-    assert first == sequential_books
+def test_cached_rebuild_is_byte_identical_and_renders_nothing(built_project: Path, tmp_path: Path, cli, sequential_books):
+    project = copy_built(built_project, tmp_path / "project")
+    entries = cache_entries(project)
     assert entries
-    assert cli(*args)[0] == 0
-    assert pdf_bytes(project) == sequential_books
+    code, out, err = cli("--project", str(project), "--quiet", "--jobs", "2", "pdf", "--only", "book", "--only", "handouts")
+    assert code == 0, err
+    assert out == "" and err == ""  # --quiet: nothing but problems
+    rebuilt = pdf_bytes(project)
+    assert {name: rebuilt[name] for name in sequential_books} == sequential_books
     assert cache_entries(project) == entries  # nothing new was rendered
 
 
-def test_editing_one_recipe_renders_only_what_it_changes(project: Path, cli):
+def test_editing_one_recipe_renders_only_what_it_changes(built_project: Path, tmp_path: Path, cli):
+    project = copy_built(built_project, tmp_path / "project")
     args = ("--project", str(project), "--quiet", "pdf", "--only", "book", "--only", "handouts")
-    assert cli(*args)[0] == 0
     before, entries = pdf_bytes(project), cache_entries(project)
     edit_recipe_body(project)
     assert cli(*args)[0] == 0
@@ -172,31 +171,29 @@ def test_cache_key_covers_recipe_templates_css_fonts_and_code(small_project: Pat
     assert key() != base  # …but new code does
 
 
-def test_changed_css_is_never_served_from_the_cache(small_project: Path, cli):
-    args = ("--project", str(small_project), "--quiet", "pdf", "--only", "handouts")
-    assert cli(*args)[0] == 0
-    before = pdf_bytes(small_project)
-    css = small_project / "templates" / "print" / "print.css"
+def test_changed_css_is_never_served_from_the_cache(built_small_project: Path, cli):
+    args = ("--project", str(built_small_project), "--quiet", "pdf", "--only", "handouts")
+    before = pdf_bytes(built_small_project)
+    css = built_small_project / "templates" / "print" / "print.css"
     css.write_text(css.read_text(encoding="utf-8").replace("#123650", "#500000"), encoding="utf-8")
     assert cli(*args)[0] == 0
-    after = pdf_bytes(small_project)
+    after = pdf_bytes(built_small_project)
     assert after != before
-    assert cli("--project", str(small_project), "--quiet", "--no-cache", "pdf", "--only", "handouts")[0] == 0
-    assert pdf_bytes(small_project) == after
+    assert cli("--project", str(built_small_project), "--quiet", "--no-cache", "pdf", "--only", "handouts")[0] == 0
+    assert pdf_bytes(built_small_project) == after
 
 
-def test_a_damaged_cache_entry_is_rendered_anew(small_project: Path, cli):
-    args = ("--project", str(small_project), "--quiet", "pdf", "--only", "handouts")
-    assert cli(*args)[0] == 0
-    before = pdf_bytes(small_project)
-    for entry in (small_project / "build" / "cache" / "pdf").glob("*/*.pdf"):
+def test_a_damaged_cache_entry_is_rendered_anew(built_small_project: Path, cli):
+    args = ("--project", str(built_small_project), "--quiet", "pdf", "--only", "handouts")
+    before = pdf_bytes(built_small_project)
+    for entry in (built_small_project / "build" / "cache" / "pdf").glob("*/*.pdf"):
         entry.write_bytes(entry.read_bytes()[:100])  # as if a build was killed while writing
     assert cli(*args)[0] == 0
-    assert pdf_bytes(small_project) == before
+    assert pdf_bytes(built_small_project) == before
 
 
-def test_timings_name_every_stage(small_project: Path, cli):
-    code, out, _ = cli("--project", str(small_project), "--quiet", "--timings", "pdf", "--only", "handouts")
+def test_timings_name_every_stage(built_small_project: Path, cli):
+    code, out, _ = cli("--project", str(built_small_project), "--quiet", "--timings", "pdf", "--only", "handouts")
     assert code == 0
     lines = out.strip().splitlines()
     assert [line.split()[0] for line in lines] == ["check", "PDFs", "total"]

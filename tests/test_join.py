@@ -10,21 +10,17 @@ link back to elements on that very page, links that land in the part owning thei
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import weasyprint
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, TextStringObject
 
 from cookbook.errors import CookbookError
 from cookbook.join import OutlineEntry, join_pdfs
 
-weasyprint = pytest.importorskip("weasyprint")
-
-needs_poppler = pytest.mark.skipif(shutil.which("pdfinfo") is None or shutil.which("pdftotext") is None,
-                                   reason="poppler-utils not installed")
 
 CSS = "@page { size: A5; margin: 15mm; @bottom-center { content: 'Cookbook' } } .new-page { break-before: page }"
 TABLE = ("<table><thead><tr><th>Metric</th><th>Unit</th></tr></thead>"
@@ -295,7 +291,7 @@ def _join_many(parts: list[bytes], target: Path) -> Path:
     return target
 
 
-@needs_poppler
+@pytest.mark.usefixtures("poppler")
 def test_poppler_reads_the_joined_book(joined, tmp_path, parts):
     target = tmp_path / "book.pdf"
     join(parts, target)

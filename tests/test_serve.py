@@ -44,7 +44,7 @@ def test_serve_rerenders_when_a_recipe_is_saved(small_project: Path):
     )
     try:
         url = f"http://127.0.0.1:{port}/recipes/esimerkki/"
-        wait_for(url, "Esimerkkiresepti testejä varten", 45)
+        wait_for(url, "Esimerkkiresepti testejä varten", 90)
         recipe = project / "recipes" / "esimerkki" / "fi.md"
         recipe.write_text(
             recipe.read_text(encoding="utf-8").replace(
@@ -52,7 +52,7 @@ def test_serve_rerenders_when_a_recipe_is_saved(small_project: Path):
             ),
             encoding="utf-8",
         )
-        wait_for(url, "Esimerkkiresepti uudella nimellä", 45)
+        wait_for(url, "Esimerkkiresepti uudella nimellä", 90)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,20 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     add_draft(root)
     assert run(["--project", str(root), "--quiet", "--jobs", "2"]) == 0
     return root
+
+
+@lru_cache(maxsize=None)
+def _page_texts(path: Path, stamp: tuple[int, int]) -> tuple[str, ...]:
+    from pypdf import PdfReader
+
+    return tuple(page.extract_text() for page in PdfReader(path).pages)
+
+
+def page_texts(path: Path) -> tuple[str, ...]:
+    """The text of each page of a PDF, as pypdf extracts it; read once per file and version
+    (several tests read the same book, and extraction takes seconds)."""
+    status = path.stat()
+    return _page_texts(path.resolve(), (status.st_mtime_ns, status.st_size))
 
 
 def copy_built(built: Path, target: Path) -> Path:

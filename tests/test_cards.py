@@ -56,12 +56,12 @@ def test_a_deck_rendered_in_parts_reads_as_the_deck_rendered_whole(built_project
     monkeypatch.setattr(pdf, "CARDS_PER_PART", 9)  # 18 recipes: two parts of a sheet each (forked workers inherit it)
     code, _, err = cli("--project", str(project), "--quiet", "--no-cache", "pdf", "--only", "cards")
     assert code == 0, err
-    for name in ("korttipakka.pdf", "korttipakka-arkit.pdf"):
+    for name, lang in (("korttipakka.pdf", "fi"), ("korttipakka-arkit.pdf", "fi"), ("cards-en.pdf", "en"), ("cards-en-sheets.pdf", "en")):
         whole = PdfReader(built_project / "site" / "downloads" / name)
         parts = PdfReader(project / "site" / "downloads" / name)
         assert len(parts.pages) == len(whole.pages)
         for joined, single in zip(parts.pages, whole.pages):
             assert joined.mediabox == single.mediabox
             assert joined.extract_text() == single.extract_text()
-        assert "/StructTreeRoot" in parts.trailer["/Root"] and parts.trailer["/Root"]["/Lang"] == "fi"
+        assert "/StructTreeRoot" in parts.trailer["/Root"] and parts.trailer["/Root"]["/Lang"] == lang
         assert parts.metadata.title == whole.metadata.title

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pypdf import PdfReader
+from conftest import page_texts
 
 
 def test_theme_introduction_opens_the_theme_page_and_the_chapter(built_project: Path):
@@ -12,8 +12,7 @@ def test_theme_introduction_opens_the_theme_page_and_the_chapter(built_project: 
     first_sentence = intro.split(".")[0].replace("\n", " ")
     page = (built_project / "site" / "themes" / "launch" / "index.html").read_text(encoding="utf-8")
     assert " ".join(page.split()).count(first_sentence) == 1
-    book = PdfReader(built_project / "site" / "downloads" / "keittokirja-a4.pdf")
-    text = " ".join(" ".join(page.extract_text() for page in book.pages).split())
+    text = " ".join(" ".join(page_texts(built_project / "site" / "downloads" / "keittokirja-a4.pdf")).split())
     assert first_sentence.split()[0] in text and "Ekosysteemin käynnistäminen" in text
 
 

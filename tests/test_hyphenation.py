@@ -74,12 +74,11 @@ def test_english_is_hyphenated_with_pyphen():
 def test_finnish_book_breaks_words_at_line_ends(built_project):
     import re
 
-    from pypdf import PdfReader
+    from conftest import page_texts
 
     source = " ".join(p.read_text(encoding="utf-8") for p in (built_project / "recipes").rglob("fi.md"))
     words = set(re.findall(r"[^\W\d_]+", source))
-    pages = PdfReader(built_project / "site" / "downloads" / "keittokirja-a4.pdf").pages
-    text = "\n".join(page.extract_text() for page in pages).replace("\x00", "")  # pypdf and CID fonts
+    text = "\n".join(page_texts(built_project / "site" / "downloads" / "keittokirja-a4.pdf")).replace("\x00", "")  # pypdf and CID fonts
     # A word of the recipes split across two lines, whose halves are not words themselves:
     # only hyphenation breaks a word (pypdf may drop the hyphen glyph itself).
     split = [(a, b) for a, b in re.findall(r"([^\W\d_]+)[-\u2010]?\n([^\W\d_]+)", text)

@@ -10,13 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import copy_built
+from conftest import copy_built, page_texts
 from cookbook.check import check_project
 from cookbook.config import Project
-
-
-def text_of(page) -> str:
-    return page.extract_text().replace("\x00", "")  # pypdf pads some CID font text with NULs
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +20,14 @@ def cookbook(built_project: Path):
     return check_project(Project(built_project)).cookbook
 
 
+def book_path(built_project: Path, lang: str) -> Path:
+    return built_project / "site" / "downloads" / Project(built_project).language(lang).strings["pdf"]["book"]
+
+
 @pytest.fixture(scope="module", params=["fi", "en"])
 def book(request, built_project: Path, cookbook):
     lang = request.param
-    name = Project(built_project).language(lang).strings["pdf"]["book"]
-    return lang, PdfReader(built_project / "site" / "downloads" / name)
+    return lang, PdfReader(book_path(built_project, lang))
 
 
 def outline_titles(reader: PdfReader) -> list[tuple[str, int]]:
@@ -45,9 +44,9 @@ def outline_titles(reader: PdfReader) -> list[tuple[str, int]]:
     return found
 
 
-def test_contents_page_numbers_match_where_recipes_start(book, cookbook):
+def test_contents_page_numbers_match_where_recipes_start(book, cookbook, built_project: Path):
     lang, reader = book
-    texts = [text_of(page) for page in reader.pages]
+    texts = [text.replace("\x00", "") for text in page_texts(book_path(built_project, lang))]
     # The contents: the first page of entries "1.2 Title … 5" (number, title, page number).
     contents = next(t for t in texts if len(re.findall(r"^\d+\.\d+ .+ \d+$", t, re.M)) >= 3)
     outline = dict(outline_titles(reader))
@@ -111,7 +110,7 @@ def test_links_between_parts_land_on_the_recipe(book, cookbook):
 def test_each_recipe_has_a_qr_code_to_its_page(book, cookbook, built_project: Path):
     lang, reader = book
     base = str(Project(built_project).settings["site_url"]).rstrip("/") + "/" + ("" if lang == "fi" else f"{lang}/")
-    text = "".join(text_of(page) for page in reader.pages).replace("\n", "")
+    text = "".join(page_texts(book_path(built_project, lang))).replace("\x00", "").replace("\n", "")
     for recipe in cookbook.recipes_in(lang):
         assert f"{base}recipes/{recipe.id}/" in text
 
@@ -160,10 +159,10 @@ def test_one_structure_tree_covers_every_page_of_the_joined_book(book):
         assert all(e.raw_get("/Pg").idnum == page.indirect_reference.idnum for e in elements if "/Pg" in e)
 
 
-def test_metrics_appendix_lists_every_metric_with_its_page(book, cookbook):
+def test_metrics_appendix_lists_every_metric_with_its_page(book, cookbook, built_project: Path):
     lang, reader = book
     start = max(page for _, page in outline_titles(reader))  # the appendix is the last outline entry
-    appendix = " ".join(text_of(page) for page in reader.pages[start:])
+    appendix = " ".join(page_texts(book_path(built_project, lang))[start:]).replace("\x00", "")
     appendix = re.sub(r"-\n", "", appendix).replace("\n", " ")  # undo hyphenation and line breaks
     for recipe in cookbook.recipes_in(lang):
         for metric in recipe.metrics:

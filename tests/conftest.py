@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -74,9 +76,11 @@ def small_project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_small_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small project fully built once (site, PDFs, caches); tests get copies of it."""
-    root = make_small_project(tmp_path_factory.mktemp("small-built") / "project")
-    assert run(["--project", str(root), "--quiet"]) == 0
-    return root
+    def build(root: Path) -> None:
+        make_small_project(root)
+        assert run(["--project", str(root), "--quiet"]) == 0
+
+    return built_once(tmp_path_factory, "small-built", build)
 
 
 @pytest.fixture
@@ -98,14 +102,34 @@ def add_draft(root: Path) -> None:
         (folder / f"{lang}.md").write_text(text.replace("status: published", "status: draft"), encoding="utf-8")
 
 
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A project built once for the whole run: with `pytest -n`, the first worker to need it
+    builds it and the others wait for it (a lock and a mark in the run's shared temporary
+    folder), so that each build is made once, not once per worker."""
+    from filelock import FileLock
+
+    shared = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder all workers of this run share
+    root, done = shared / name / "project", shared / name / "done"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(root.parent, ignore_errors=True)
+            build(root)
+            done.touch()
+    return root
+
+
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped cookbook plus one draft, fully built once for the whole session: on two
+    """The shipped cookbook plus one draft, fully built once for the whole run: on two
     processes and with the cache (test_fast_builds holds it to a one-process build without)."""
-    root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    add_draft(root)
-    assert run(["--project", str(root), "--quiet", "--jobs", "2"]) == 0
-    return root
+    def build(root: Path) -> None:
+        copy_project(root)
+        add_draft(root)
+        assert run(["--project", str(root), "--quiet", "--jobs", "2"]) == 0
+
+    return built_once(tmp_path_factory, "built", build)
 
 
 @lru_cache(maxsize=None)

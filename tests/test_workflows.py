@@ -75,7 +75,21 @@ def test_pull_requests_are_checked_tested_built_and_attached():
     upload = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"].rstrip("/") == "site"
     job = next(iter(workflow["jobs"].values()))
-    assert "3.11" in str(job.get("container", "")) or any("3.11" in str(s.get("with", {})) for s in steps(workflow))
+    # The suite runs on every supported Python, each in Debian's image of it.
+    assert job["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    assert job["container"] == "python:${{ matrix.python }}-bookworm"
+
+
+def test_supported_pythons_agree():
+    """The workflow's matrix, pyproject's requires-python and the Makefile's check name the same versions."""
+    import tomllib
+
+    matrix = load("pull-request.yml")["jobs"]["check-test-build"]["strategy"]["matrix"]["python"]
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    assert requires == f">={matrix[0]}"
+    supported = re.search(r'^supported="([^"]+)"', (ROOT / "tools" / "venv").read_text(encoding="utf-8"), re.M)
+    assert supported and supported.group(1).split() == matrix
+    assert f"Python {', '.join(matrix[:-1])} and {matrix[-1]}" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_main_is_built_and_deployed_to_pages():

@@ -16,3 +16,20 @@ def test_an_inner_block_leaves_the_outer_ones_setting_alone():
         assert gc.get_freeze_count() == frozen > 0
         assert gc.get_threshold()[0] == FIRST_GENERATION
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_the_build_forks_its_workers_from_a_single_threaded_process(built_small_project):
+    """A fork from a multi-threaded process can deadlock the child (Python 3.12+ warns of it).
+    The build's helpers (check, site pages, PDFs) are forked with no other thread running.
+    In the suite, pytest-xdist's own thread makes each worker multi-threaded, so pyproject.toml
+    ignores that warning there; this build runs in a process of its own, with it an error."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    command = [sys.executable, "-W", "error::DeprecationWarning", str(ROOT / "build.py"), "--project",
+               str(built_small_project), "--quiet", "--no-cache", "--jobs", "2"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Warning" not in result.stderr, result.stderr

@@ -61,12 +61,23 @@ class BuildOptions:
     kinds: tuple[str, ...]
 
 
+def note_engine_limits(project: Project) -> None:
+    """Once per build: what the chosen site engine cannot do (to stderr, even with --quiet)."""
+    from .engines import limits_note
+    from .site_engine import project_engine
+
+    note = limits_note(project_engine(project))
+    if note:
+        print(note, file=sys.stderr)
+
+
 def build_all(project: Project, options: BuildOptions) -> None:
     from .pdf_jobs import build_pdfs
     from .site_engine import OFFLINE_ZIP, build_offline_zip, build_sites, offline_site_dir
 
     progress = options.progress
     cookbook = checked_cookbook(project, progress)
+    note_engine_limits(project)
     staging = fresh_dir(project.build_dir / "staging" / "site")
     with progress.stage("site editions, web and offline", total=0) as counter:
         build_sites(project, cookbook, [(staging, False), (offline_site_dir(project), True)], counter,
@@ -83,6 +94,7 @@ def build_site_only(project: Project, options: BuildOptions) -> None:
 
     progress = options.progress
     cookbook = checked_cookbook(project, progress)
+    note_engine_limits(project)
     staging = fresh_dir(project.build_dir / "staging" / "site")
     with progress.stage("site editions", total=0) as counter:
         build_site(project, cookbook, staging, counter=counter, reuse=options.pdf.cache, workers=options.pdf.workers())
@@ -120,6 +132,7 @@ def serve(project: Project, lang: str | None, address: str) -> int:
         report(result, strict=False)
         raise BuildFailed("fix the problems above, then run serve again")
     lang = lang or project.source_language.code
+    note_engine_limits(project)
     generate(project, result.cookbook, lang, include_drafts=True)
     env = {key: value for key, value in engine_environment().items() if key != PAGES_READY_ENV}
     command = [*engine_command(project, "serve", lang), "--dev-addr", address]

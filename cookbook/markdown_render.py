@@ -1,12 +1,11 @@
-"""One Markdown dialect for web and print: the extensions listed in mkdocs.yml."""
+"""One Markdown dialect for web and print: the extensions listed in mkdocs.yml (rendered by
+cookbook.contributed_html)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import markdown
 import yaml
 
 
@@ -41,20 +40,3 @@ def extension_settings(mkdocs_config: dict[str, Any]) -> tuple[list[str], dict[s
         else:
             names.append(str(entry))
     return names, configs
-
-
-@lru_cache(maxsize=4)
-def _settings_for(path: str) -> tuple[list[str], dict[str, dict[str, Any]]]:
-    return extension_settings(read_mkdocs_config(Path(path)))
-
-
-class MarkdownRenderer:
-    """Markdown → HTML with the site's extensions (for print; the site lets MkDocs do it)."""
-
-    def __init__(self, mkdocs_config_path: Path):
-        names, configs = _settings_for(str(mkdocs_config_path))
-        self._md = markdown.Markdown(extensions=names, extension_configs=configs)
-
-    def __call__(self, text: str) -> str:
-        self._md.reset()
-        return self._md.convert(text)

@@ -5,15 +5,20 @@ Every list and link is generated from the model; nothing about recipes is kept b
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+
+from markupsafe import Markup
 
 from .body import numbered_items
 from .config import Project
-from .html_blocks import HtmlBlocks, inline_blocks
+from .contributed_html import ContributedMarkdown, Heading, markdown_specials, markdown_text
 from .model import Cookbook, Recipe
 from .print_formats import FORMATS, book_name, booklet_name
 from .templating import make_environment
@@ -149,27 +154,63 @@ def how_to(recipe: Recipe, url: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def contributed_markdown(edition: Edition) -> Iterator[str]:
-    """The Markdown of the edition's recipes that reaches the pages unescaped."""
-    for recipe in edition.recipes:
-        yield from recipe.sections.values()
+def html_block(html_text: str) -> Markup:
+    """HTML the engine passes through as it is: a block of its own, blank lines around it."""
+    return Markup(f"\n\n{str(html_text).strip()}\n\n")
+
+
+def meta_text(value: Any) -> Markup:
+    """A front-matter value: HTML-escaped, for engines print titles and descriptions into their
+    templates as they are; written as JSON, which YAML reads."""
+    return Markup(json.dumps(html.escape(" ".join(str(value).split())), ensure_ascii=False))
+
+
+@lru_cache(maxsize=4)
+def _specials(mkdocs_config_path: Path) -> frozenset[str]:
+    return markdown_specials(mkdocs_config_path)
+
+
+def tag_ids(recipes: tuple[Recipe, ...]) -> dict[str, str]:
+    """An anchor on the tags page for each tag: ASCII, unique."""
+    ids: dict[str, str] = {}
+    for tag in sorted({tag for recipe in recipes for tag in recipe.tags}, key=str.casefold):
+        ascii_text = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode().lower()
+        base = "tag-" + (re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "x")
+        candidate, number = base, 2
+        while candidate in ids.values():
+            candidate, number = f"{base}-{number}", number + 1
+        ids[tag] = candidate
+    return ids
 
 
 def render_pages(
     project: Project, cookbook: Cookbook, lang: str, include_drafts: bool = False, directory_urls: bool = True,
-    html_blocks: HtmlBlocks | None = None,
 ) -> dict[str, str | bytes]:
     """Every page and asset of one language edition, as relative path -> content.
 
-    With `html_blocks`, the generated HTML blocks go there, placeholders in their stead (see
-    cookbook.html_blocks); without, they stay in the Markdown."""
+    Each page is whole: the engine adds navigation and chrome, and renders only our headings."""
     editions = [Edition(project, cookbook, language.code, include_drafts, directory_urls) for language in project.languages]
     edition = next(e for e in editions if e.lang == lang)
     env = make_environment(project.templates_dir / "site", cookbook.taxonomy, project.language(lang))
-    env.filters["html_block"] = html_blocks.stash if html_blocks is not None else inline_blocks
+    specials = _specials(project.mkdocs_config_path)
+    contributed = ContributedMarkdown(project.mkdocs_config_path)
+
+    def contributed_filter(text: str, to_source: str = "") -> Markup:
+        """A contributor's Markdown: its headings as escaped Markdown, the rest as clean HTML."""
+        out = []
+        for part in contributed.parts(text or "", image_prefix=to_source):
+            if isinstance(part, Heading):
+                out.append(f"\n\n{'#' * part.level} {markdown_text(part.text, specials)}\n\n")
+            else:
+                out.append(html_block(part.html))
+        return Markup("".join(out))
+
+    env.filters.update(html_block=html_block, meta=meta_text, contributed=contributed_filter,
+                       md=lambda text: Markup(markdown_text(text, specials)))
+    ids = tag_ids(edition.recipes)
     env.globals.update(
         content=cookbook.content, edition=edition, duration_days=duration_days,
-        repository=project.settings.get("repository", {}),
+        repository=project.settings.get("repository", {}), tag_ids=ids,
         languages={language.code: language.strings["name"] for language in project.languages},
         book_files={language.code: book_files(project, language.code) for language in project.languages},
     )
@@ -178,8 +219,6 @@ def render_pages(
     source_lang = project.source_language.code
 
     def page(path: str, template: str, recipe: Recipe | None = None, **context: Any) -> None:
-        if html_blocks is not None:
-            html_blocks.start(path)
         depth = edition.url(path).count("/") if directory_urls else path.count("/")
         files[path] = env.get_template(template).render(
             # Links written as raw HTML, which the engine passes through untouched.
@@ -189,7 +228,8 @@ def render_pages(
             # Relative links in raw HTML: to this edition's root, and to the site's root where
             # the PDFs and data files live once for all editions.
             to_root="../" * depth, to_site_root="../" * depth + ("" if lang == source_lang else "../"),
-            recipe=recipe, **context,
+            # From the page to the folder of its Markdown source, where its images are.
+            to_source="../" * (depth - path.count("/")), recipe=recipe, **context,
         )
 
     recent = sorted(edition.recipes, key=lambda r: (r.updated, r.id), reverse=True)[:RECENT_COUNT]
@@ -202,7 +242,8 @@ def render_pages(
     page("methods.md", "methods.md.j2", recipes=edition.recipes)
     page("finder.md", "finder.md.j2", recipes=edition.recipes)
     page("materials.md", "materials.md.j2", recipes=edition.recipes, handout=lambda r: handout_name(r.id, lang))
-    page("tags.md", "tags.md.j2")
+    tagged = [(tag, [r for r in edition.recipes if tag in r.tags]) for tag in ids]
+    page("tags.md", "tags.md.j2", tags=tagged)
     files["finder.json"] = json.dumps(finder_data(edition), ensure_ascii=False, indent=1) + "\n"
 
     content_folder = project.root / "content"
@@ -248,17 +289,19 @@ def navigation(project: Project, cookbook: Cookbook, lang: str, include_drafts: 
     edition = Edition(project, cookbook, lang, include_drafts)
     labels = project.language(lang).strings["labels"]
     pages = cookbook.content.pages.get(lang, {})
-    nav: list[Any] = [{labels["home"]: "index.md"}, {labels["finder"]: "finder.md"}]
-    themes = [{cookbook.taxonomy.label("themes", theme, lang): f"themes/{theme}.md"} for theme, _ in edition.chapters]
+    # Titles HTML-escaped: engines print them into their templates as they are.
+    label = html.escape
+    nav: list[Any] = [{label(labels["home"]): "index.md"}, {label(labels["finder"]): "finder.md"}]
+    themes = [{label(cookbook.taxonomy.label("themes", theme, lang)): f"themes/{theme}.md"} for theme, _ in edition.chapters]
     if themes:
-        nav.append({labels["themes"]: themes})
+        nav.append({label(labels["themes"]): themes})
     for kind in ("stages", "actors"):
-        entries = [{cookbook.taxonomy.label(kind, term, lang): f"{kind}/{term}.md"}
+        entries = [{label(cookbook.taxonomy.label(kind, term, lang)): f"{kind}/{term}.md"}
                    for k, term, _ in edition.browse_lists() if k == kind]
         if entries:
-            nav.append({labels[f"browse_{kind}"]: entries})
-    nav.append({labels["catalogs"]: [{labels["metrics_catalog"]: "metrics.md"}, {labels["methods_catalog"]: "methods.md"},
-                                     {labels["tags"]: "tags.md"}]})
-    nav.extend({page.title: f"{name}.md"} for name, page in pages.items() if name != "home")
-    nav.append({labels["downloads"]: "materials.md"})
+            nav.append({label(labels[f"browse_{kind}"]): entries})
+    nav.append({label(labels["catalogs"]): [{label(labels["metrics_catalog"]): "metrics.md"},
+                                            {label(labels["methods_catalog"]): "methods.md"}, {label(labels["tags"]): "tags.md"}]})
+    nav.extend({label(page.title): f"{name}.md"} for name, page in pages.items() if name != "home")
+    nav.append({label(labels["downloads"]): "materials.md"})
     return nav

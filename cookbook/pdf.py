@@ -23,7 +23,7 @@ from .config import Project
 from .errors import CookbookError
 from .fetcher import ProjectFetcher
 from .hyphenate import use_voikko, voikko_fingerprint
-from .markdown_render import MarkdownRenderer
+from .contributed_html import ContributedMarkdown
 from .model import Cookbook, Recipe
 from .pdf_cache import PdfCache, folder_digest
 from .pdf_writer_tuning import tune_pdf_writer
@@ -33,9 +33,7 @@ from .templating import make_environment
 PDF_VARIANT = "pdf/ua-1"
 
 EXTERNAL_LINK = re.compile(r'<a href="(https?://[^"]+)"[^>]*>(.*?)</a>', re.S)
-IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")(?![a-z][a-z0-9+.-]*:)([^"]+)(")')
 STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
-REL_ATTRIBUTE = re.compile(r"""\srel\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 
 
 def with_url_notes(html: str) -> str:
@@ -155,12 +153,6 @@ def check_cards_fit(document, recipes: dict[str, Recipe]) -> None:  # document: 
         )
 
 
-def without_rel(html: str) -> str:
-    """Drop rel attributes: rel="attachment" would make WeasyPrint embed the linked file.
-    The check refuses them already; this holds even if a recipe slipped past it."""
-    return REL_ATTRIBUTE.sub("", html)
-
-
 @dataclass(frozen=True)
 class Rendered:
     """A rendered PDF and what its parts' assembly needs to know of it."""
@@ -188,7 +180,7 @@ class PdfRenderer:
         )
         self.fonts = FontConfiguration()
         self.pdf_cache = cache or PdfCache(project.build_dir / "cache" / "pdf", enabled=False)
-        self.markdown = MarkdownRenderer(project.mkdocs_config_path)
+        self.markdown = ContributedMarkdown(project.mkdocs_config_path)
         self._environments: dict = {}
         self._stylesheets: dict[str, CSS] = {}
         self._pages_since_collection = 0
@@ -235,12 +227,11 @@ class PdfRenderer:
         return f"{base}recipes/{recipe.id}/" if base else ""
 
     def markdown_html(self, text: str | None, folder: str | None = None) -> Markup:
-        """Markdown as HTML for print; relative images resolved against `folder` (from the project root)."""
-        html = with_url_notes(without_rel(self.markdown(text or "")))
-        if folder:
-            base = self.project.root / folder
-            html = IMG_SRC.sub(lambda m: m.group(1) + (base / unquote(m.group(2))).as_uri() + m.group(3), html)
-        return Markup(html)
+        """A contributor's Markdown as clean HTML for print (no rel="attachment" or anything else
+        that could embed or fetch); relative images resolved against `folder` (from the project root)."""
+        base = self.project.root / folder if folder else None
+        image_url = (lambda source: (base / unquote(source)).as_uri()) if base else None
+        return Markup(with_url_notes(self.markdown.html(text or "", image_url)))
 
     def html(self, template: str, lang: str, **context: object) -> str:
         recipes = context.get("dated_by") or context.get("recipes") or [context.get("recipe")]

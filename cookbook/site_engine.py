@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -24,12 +23,12 @@ from typing import IO, Any, Iterator
 import yaml
 
 from .config import Project
+from .engines import Engine, engine_named
 from .errors import CookbookError
 from .files import fresh_dir, link_tree, sync_tree, write_if_changed
-from .html_blocks import HtmlBlocks, blocks_path
 from .markdown_render import read_mkdocs_config
 from .model import Cookbook
-from .pages import Edition, contributed_markdown, docs_dir, navigation, render_pages
+from .pages import docs_dir, navigation, render_pages
 from .pdf_cache import code_version, file_digest, folder_digest
 from .progress import StageCounter
 from .export import open_data
@@ -60,9 +59,7 @@ def engine_config_path(project: Project, lang: str, offline: bool = False) -> Pa
 def generate(project: Project, cookbook: Cookbook, lang: str, include_drafts: bool = False, offline: bool = False) -> Path:
     """Write one language's pages and engine config under build/. Unchanged files are left alone."""
     folder = docs_dir(project, lang, variant(offline))
-    blocks = HtmlBlocks(contributed_markdown(Edition(project, cookbook, lang, include_drafts)))
-    sync_tree(folder, render_pages(project, cookbook, lang, include_drafts, directory_urls=not offline, html_blocks=blocks))
-    write_if_changed(blocks_path(folder), blocks.dumps())
+    sync_tree(folder, render_pages(project, cookbook, lang, include_drafts, directory_urls=not offline))
     write_engine_config(project, lang, navigation(project, cookbook, lang, include_drafts), offline, preview=include_drafts)
     return folder
 
@@ -116,8 +113,11 @@ def edition_root(project: Project, target: str, current: str) -> str:
 
 
 def engine_command(project: Project, action: str, lang: str, offline: bool = False) -> list[str]:
-    engine = project.settings.get("site_engine", "mkdocs")
-    return [sys.executable, "-m", engine, action, "-f", str(engine_config_path(project, lang, offline))]
+    return project_engine(project).command(action, engine_config_path(project, lang, offline))
+
+
+def project_engine(project: Project) -> Engine:
+    return engine_named(project.settings.get("site_engine"))
 
 
 def engine_environment() -> dict[str, str]:
@@ -163,15 +163,14 @@ def engine_site_dir(project: Project, lang: str, offline: bool = False) -> Path:
 
 
 def edition_key(project: Project, lang: str, offline: bool = False) -> str:
-    """A hash of everything an edition's engine run reads: its pages and their HTML blocks, its
-    config and mkdocs.yml, the theme overrides and assets, the hook (this package's code), the
-    engine and the versions of its libraries, and the build date if one is set."""
+    """A hash of everything an edition's engine run reads: its pages, its config and mkdocs.yml,
+    the theme overrides and assets, the hook (this package's code), the engine and the versions
+    of its libraries, and the build date if one is set."""
     folder = docs_dir(project, lang, variant(offline))
-    blocks = blocks_path(folder)
     parts = [
-        code_version(), folder_digest(folder), file_digest(blocks) if blocks.is_file() else "",
+        code_version(), folder_digest(folder),
         file_digest(engine_config_path(project, lang, offline)), file_digest(project.mkdocs_config_path),
-        folder_digest(project.templates_dir / "site"), str(project.settings.get("site_engine", "mkdocs")),
+        folder_digest(project.templates_dir / "site"), f"{project_engine(project).name}={project_engine(project).version()}",
         os.environ.get("SOURCE_DATE_EPOCH", ""), *(f"{name}={version(name)}" for name in SITE_LIBRARIES),
     ]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()

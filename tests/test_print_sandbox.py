@@ -12,7 +12,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetchingError
 
 from cookbook.fetcher import ProjectFetcher
-from cookbook.pdf import without_rel
+from conftest import ROOT
+from cookbook.contributed_html import ContributedMarkdown
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_hostile_html_renders_without_what_it_asks_for(fetcher: ProjectFetcher, 
       <p>Text</p>
       <img src="{secret.as_uri()}" alt="">
       <img src="http://127.0.0.1:9/x.png" alt="">
-      {without_rel(f'<a rel="attachment" href="{secret.as_uri()}">file</a>')}
+      {ContributedMarkdown(ROOT / "mkdocs.yml").html(f'<a rel="attachment" href="{secret.as_uri()}">file</a>')}
       <a rel="attachment" href="{secret.as_uri()}">file</a>
     </body></html>"""
     target = tmp_path / "out.pdf"
@@ -74,9 +75,11 @@ def test_hostile_html_renders_without_what_it_asks_for(fetcher: ProjectFetcher, 
     assert b"private" not in target.read_bytes()
 
 
-def test_without_rel_strips_every_spelling():
-    for tag in ['<a rel="attachment" href="x">', "<a REL='attachment' href=x>", "<a rel=attachment href=x>"]:
-        assert "rel" not in without_rel(tag).lower()
+def test_contributed_markdown_keeps_no_rel_in_any_spelling():
+    render = ContributedMarkdown(ROOT / "mkdocs.yml").html
+    for tag in ['<a rel="attachment" href="https://x.fi">', "<a REL='attachment' href=https://x.fi>", "<a rel=attachment href=x>",
+                '[a](https://x.fi){: rel="attachment" }']:
+        assert "rel" not in render(f"Text {tag}link</a>").lower()
 
 
 def test_renderer_builds_a_hostile_recipe_without_what_it_asks_for(built_project: Path, tmp_path: Path):

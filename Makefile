@@ -10,8 +10,11 @@ endif
 VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages: Pango for WeasyPrint, Voikko for Finnish hyphenation; for the tests, chromium
-# (browser tests) and poppler-utils (PDF text, fonts and page images).
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libvoikko1 voikko-fi chromium poppler-utils
+# (browser tests), poppler-utils (PDF text, fonts and page images), and Java and npm for the W3C
+# HTML checker (COMMAND=PACKAGE: installed only where the command is missing).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libvoikko1 voikko-fi chromium poppler-utils \
+	java=default-jre-headless npm=npm
+NODE_TOOLS := tools/node/node_modules/.installed-stamp
 
 export NO_MKDOCS_2_WARNING := 1
 
@@ -19,13 +22,19 @@ export NO_MKDOCS_2_WARNING := 1
 
 all: build
 
-setup: system-deps venv
+setup: system-deps venv $(NODE_TOOLS)
 
 system-deps:
 	@tools/system-deps $(SYSTEM_PACKAGES)
 
 venv:
 	@tools/venv "$(PYTHON)" "$(CHOSEN)"
+
+# The test tools from npm, as the lock file pins them; no install scripts (vnu-jar's would
+# fetch a Java runtime: Debian's is used).
+$(NODE_TOOLS): tools/node/package.json tools/node/package-lock.json
+	npm ci --prefix tools/node --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
 
 build: setup
 	$(PY) build.py

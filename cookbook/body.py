@@ -21,9 +21,11 @@ CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
 INLINE_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*(<[^>\n]*>|[^)\s]*)")
 REFERENCE_USE = re.compile(r"(!?)\[([^\]\n]*)\]\[([^\]\n]*)\]")
-REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[([^\]\n]+)\]:[ \t]*(<[^>\n]*>|\S+)")
+# A link reference definition; "[^1]: text" is a footnote's, not a link's.
+REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[(?!\^)([^\]\n]+)\]:[ \t]*(<[^>\n]*>|\S+)")
 ATTR_LIST = re.compile(r"\{:?[ \t]*((?:[#.][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]*))(?:[ \t]+(?:[#.][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]*)))*)[ \t]*\}")
-ATTR_PAIR = re.compile(r"([\w-]+)=")
+# name=value pairs, a quoted value consumed whole (a "name=" inside it is text, not an attribute).
+ATTR_PAIR = re.compile(r"""([\w-]+)=(?:"[^"\n]*"|'[^'\n]*'|[^\s}]*)""")
 # Inline Markdown reduced to its text: [text](url) → text, **b**/*i*/`c` → b/i/c.
 MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|\*\*([^*]*)\*\*|\*([^*]*)\*|`([^`]*)`")
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")

@@ -161,3 +161,15 @@ def cli(capsys: pytest.CaptureFixture[str]):
         return code, captured.out, captured.err
 
     return invoke
+
+
+VNU_JAR = ROOT / "tools" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+@pytest.fixture(scope="session")
+def vnu() -> list[str]:
+    """The command of the W3C HTML checker (npm vnu-jar, run by Java)."""
+    java = require_tool("java", "default-jre-headless")
+    if not VNU_JAR.is_file():
+        pytest.fail(f"{VNU_JAR.relative_to(ROOT)} is missing: run `make setup` (npm ci in tools/node)", pytrace=False)
+    return [java, "-jar", str(VNU_JAR)]

@@ -1,0 +1,145 @@
+"""The site engine is replaceable: MkDocs (with Material), ProperDocs and Zensical build the
+shipped cookbook's pages into complete, equal sites, because every page is whole before an
+engine sees it (no hook needed)."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from browser import launch, serve
+from conftest import copy_built
+from cookbook.check import check_project
+from cookbook.cli import run
+from cookbook.config import Project
+
+ENGINES = ("mkdocs", "properdocs", "zensical")
+WCAG_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+
+
+@pytest.fixture(scope="module")
+def cookbook(built_project: Path):
+    return check_project(Project(built_project)).cookbook
+
+
+@pytest.fixture(scope="module")
+def sites(built_project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The shipped cookbook's site by each engine (built_project's is MkDocs'); the others are
+    built from copies of it, which carry its downloads."""
+    built = {"mkdocs": built_project / "site"}
+    for engine in ENGINES[1:]:
+        project = copy_built(built_project, tmp_path_factory.mktemp(engine) / "project")
+        settings = project / "cookbook.yml"
+        text = settings.read_text(encoding="utf-8")
+        assert "site_engine: mkdocs" in text
+        settings.write_text(text.replace("site_engine: mkdocs", f"site_engine: {engine}"), encoding="utf-8")
+        assert run(["--project", str(project), "--quiet", "site"]) == 0
+        built[engine] = project / "site"
+    return built
+
+
+def pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html") if "assets" not in p.parts}
+
+
+def text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_every_engine_builds_the_same_pages(sites: dict[str, Path]):
+    reference = pages(sites["mkdocs"])
+    assert len(reference) > 80
+    for engine, site in sites.items():
+        assert pages(site) == reference, engine
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_recipe_page_is_whole(sites: dict[str, Path], cookbook, engine: str):
+    site = sites[engine]
+    for lang in cookbook.languages:
+        other = next(code for code in cookbook.languages if code != lang)
+        edition = site if lang == "fi" else site / lang
+        for recipe in cookbook.recipes_in(lang):
+            page = edition / "recipes" / recipe.id / "index.html"
+            html = page.read_text(encoding="utf-8")
+            where = f"{engine}: {page.relative_to(site)}"
+            assert text(re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)) == recipe.title, where
+            assert text(re.search(r'<p class="cb-summary">(.*?)</p>', html, re.S).group(1)) == recipe.summary, where
+            facts = text(re.search(r'<dl class="cb-facts">(.*?)</dl>', html, re.S).group(1))
+            assert cookbook.taxonomy.label("themes", recipe.theme, lang) in facts, where
+            assert all(cookbook.taxonomy.label("stages", s, lang) in facts for s in recipe.stages), where
+            table = html[html.index("<table>"):html.index("</table>")]
+            assert [text(cell) for cell in re.findall(r"<tr>\s*<td>(.*?)</td>", table, re.S)] == [m.name for m in recipe.metrics], where
+            assert all(f"<strong>{text(method.name)}</strong>" in text_with_strong(html) for method in recipe.methods), where
+            data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+            assert data["@type"] == "HowTo" and data["name"] == recipe.title, where
+            switch = re.search(rf'<a href="([^"]+)" hreflang="{other}"', html)
+            assert switch, f"{where}: no language switch"
+            target = (page.parent / switch.group(1)).resolve()
+            target = target / "index.html" if target.is_dir() else target
+            if recipe.id in {r.id for r in cookbook.recipes_in(other)}:
+                assert target == (site if other == "fi" else site / other).resolve() / "recipes" / recipe.id / "index.html", where
+
+
+def text_with_strong(html: str) -> str:
+    """The page's text, <strong> kept, entities decoded."""
+    return unescape(re.sub(r"<(?!/?strong>)[^>]+>", "", html))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_finder_and_downloads_work_on_every_engine(sites: dict[str, Path], cookbook, engine: str):
+    site = sites[engine]
+    for lang in cookbook.languages:
+        edition = site if lang == "fi" else site / lang
+        finder = (edition / "finder" / "index.html").read_text(encoding="utf-8")
+        assert 'id="cb-finder"' in finder and "finder.js" in finder, engine
+        assert re.findall(r'<li data-id="([^"]+)"', finder) == [r.id for r in cookbook.recipes_in(lang)], engine
+        materials = (edition / "materials" / "index.html").read_text(encoding="utf-8")
+        for recipe in cookbook.recipes_in(lang):
+            assert f"downloads/{recipe.id}-{lang}.pdf" in materials, engine
+            assert (site / "downloads" / f"{recipe.id}-{lang}.pdf").is_file(), engine
+
+
+@pytest.fixture(scope="module")
+def served(sites: dict[str, Path]):
+    """Each engine's site on loopback, and one browser for them all."""
+    with serve(sites["properdocs"]) as properdocs, serve(sites["zensical"]) as zensical, sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield {"properdocs": properdocs, "zensical": zensical}, browser
+        browser.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES[1:])  # MkDocs': test_browser.py, every page in both languages
+@pytest.mark.parametrize("page", ["", "recipes/{recipe}/", "finder/", "metrics/", "en/recipes/{recipe}/"])
+def test_other_engines_pages_have_no_accessibility_violations(served, cookbook, engine: str, page: str):
+    urls, browser = served
+    tab = browser.new_page()
+    tab.goto(urls[engine] + page.format(recipe=cookbook.recipes_in("en")[0].id))
+    tab.wait_for_load_state("networkidle")
+    result = Axe().run(tab, options={"runOnly": WCAG_AA})
+    tab.close()
+    problems = [f"{v['id']}: {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')[:200]}"
+                for v in result.response["violations"]]
+    assert not problems, "\n".join(problems)
+
+
+def test_an_engine_that_cannot_do_something_says_so_once(built_small_project: Path, cli):
+    settings = built_small_project / "cookbook.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("site_engine: mkdocs", "site_engine: zensical"), encoding="utf-8")
+    code, out, err = cli("--project", str(built_small_project), "--quiet", "site")
+    assert code == 0 and out == ""
+    assert err.count("note: the site engine zensical") == 1 and "hooks" in err
+
+
+def test_strict_build_fails_on_a_broken_link_in_a_page(project: Path, cli):
+    page = project / "content" / "about.fi.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[Puuttuva sivu](puuttuva.md)\n", encoding="utf-8")
+    code, out, err = cli("--project", str(project), "site")
+    assert code == 1
+    assert "relative-link" in out  # caught by the check before the engine runs

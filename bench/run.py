@@ -24,13 +24,15 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import yaml
 from pypdf import PdfReader
@@ -130,7 +132,8 @@ def languages(project: Path) -> list[str]:
 
 
 ONE_PROCESS_BOOK_SIZE = 100  # where the book is also rendered by one process, for reference
-STAGES = ("floor", "check", "site", "material", "book", "handouts", "full")  # full: the cold and warm builds
+STAGES = ("floor", "check", "site", "engines", "material", "book", "handouts", "full")  # full: the cold and warm builds
+ENGINES = ("mkdocs", "properdocs", "zensical")  # cookbook.yml's site_engine, each timed by the "engines" stage
 
 
 def bench_size(count: int, workdir: Path, result: SizeResult, stages: tuple[str, ...] = STAGES, repeat: int = 3) -> SizeResult:
@@ -150,6 +153,11 @@ def bench_size(count: int, workdir: Path, result: SizeResult, stages: tuple[str,
             result.add("site", site)
         if "material" in stages:  # the reference builds the pages our site stage left in build/docs/
             result.add("material", material_default(project, langs) if site.ok else Row("Material default", ok=False, notes="skipped: no pages"))
+    if "engines" in stages:
+        # The same site by each engine that can build our pages, side by side (one run each).
+        for engine in ENGINES:
+            with site_engine(project, engine):
+                result.add(f"site_{engine}", build(project, f"site with {engine}", "--no-cache", "site"))
     if "book" in stages:
         book = build(project, "A4 book, both languages", "pdf", "--only", "book")
         if book.ok:
@@ -171,6 +179,18 @@ def bench_size(count: int, workdir: Path, result: SizeResult, stages: tuple[str,
             handouts.notes = f"{made} handouts; {made / handouts.wall:.1f}/s; {100 * handouts.wall / made:.1f} s per 100" if made else "no handouts found"
         result.add("handouts", handouts)
     return cold_and_warm(project, result) if "full" in stages else result
+
+
+@contextmanager
+def site_engine(project: Path, engine: str) -> Iterator[None]:
+    """The project's cookbook.yml with another site_engine, put back afterwards."""
+    settings = project / "cookbook.yml"
+    original = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"(?m)^site_engine:\s*\S+", f"site_engine: {engine}", original), encoding="utf-8")
+    try:
+        yield
+    finally:
+        settings.write_text(original, encoding="utf-8")
 
 
 def bench_shipped(workdir: Path, result: SizeResult) -> SizeResult:
@@ -264,6 +284,7 @@ def ratios(result: SizeResult) -> dict[str, float | None]:
         "handouts per second": ratio(result.values.get("handouts"), handouts),
         "handouts: s per 100": ratio(100 * handouts, result.values.get("handouts")) if handouts else None,
         "warm / cold": ratio(result.wall("warm"), result.wall("cold")),
+        **{f"site with {engine} / floor": ratio(result.wall(f"site_{engine}"), result.wall("floor")) for engine in ENGINES},
     }
 
 
@@ -381,6 +402,7 @@ def report(bench: Bench, workdir: Path) -> str:
              f"- floor: `python bench/floor.py {project}` (read, YAML with CSafeLoader, python-markdown with mkdocs.yml's extensions)",
              f"- check: `python build.py --project {project} --quiet check`",
              f"- site: `python build.py --project {project} --quiet --no-cache site` (each run builds every edition)",
+             f"- engines: the same, once with each `site_engine` ({', '.join(ENGINES)}) set in the project's cookbook.yml",
              f"- Material default: `python -m mkdocs build -q -f {project}/material-default/mkdocs.<lang>.yml` per language, "
              "one after the other (Material theme, font: false, search + tags, same extensions, no nav, no INHERIT)",
              f"- A4 book: `python build.py --project {project} --quiet pdf --only book` (pages counted with pypdf); "

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .config import Language
 from .model import Range
 from .taxonomy import Taxonomy
-
-
-def markdown_cell(value: Any) -> Markup:
-    """Text for a Markdown table cell: HTML-escaped, pipes escaped, on one line."""
-    text = str(escape("" if value is None else value))
-    return Markup(" ".join(text.split()).replace("|", "\\|"))
 
 
 def make_environment(folder: Path, taxonomy: Taxonomy, language: Language) -> Environment:
@@ -42,6 +35,6 @@ def make_environment(folder: Path, taxonomy: Taxonomy, language: Language) -> En
         unit = strings["units"].get(value.unit, value.unit) if value.unit else strings["labels"].get(unit_kind, "")
         return f"{numbers} {unit}".strip()
 
-    env.filters.update(label=label, unit=lambda unit: taxonomy.unit_label(unit, lang), cell=markdown_cell, span=span, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
+    env.filters.update(label=label, unit=lambda unit: taxonomy.unit_label(unit, lang), span=span, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
     env.globals.update(lang=lang, t=strings["labels"], strings=strings, taxonomy=taxonomy)
     return env

@@ -147,7 +147,7 @@ def test_drafts_show_in_the_preview_with_a_banner(built_project: Path):
     cookbook = check_project(project).cookbook
     files = render_pages(project, cookbook, "fi", include_drafts=True)
     page = files[f"recipes/{DRAFT_ID}/index.md"]
-    assert "luonnos" in page.lower() and "!!! warning" in page
+    assert "luonnos" in page.lower() and '<div class="admonition warning">' in page
 
 
 def test_finder_data_holds_every_published_recipe(site: Path, cookbook):

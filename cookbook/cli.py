@@ -7,13 +7,15 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 from .config import Project, find_project
-from .errors import CookbookError
-from .files import fresh_dir, link_tree, replace_dir
+from .errors import CookbookError, describe_os_error
+from .build_lock import one_build_at_a_time
+from .files import fresh_dir, link_tree, recover_replaced, replace_dir
 from .model import Cookbook
 # The renderers (WeasyPrint, Jinja2, MkDocs config) are imported by the commands that use
 # them, so that `check` starts fast.
@@ -90,7 +92,7 @@ def build_all(project: Project, options: BuildOptions) -> None:
 
 
 def build_site_only(project: Project, options: BuildOptions) -> None:
-    from .site_engine import build_site
+    from .site_engine import OFFLINE_ZIP, build_site
 
     progress = options.progress
     cookbook = checked_cookbook(project, progress)
@@ -98,9 +100,10 @@ def build_site_only(project: Project, options: BuildOptions) -> None:
     staging = fresh_dir(project.build_dir / "staging" / "site")
     with progress.stage("site editions", total=0) as counter:
         build_site(project, cookbook, staging, counter=counter, reuse=options.pdf.cache, workers=options.pdf.workers())
-    previous_downloads = project.site_dir / "downloads"
-    if previous_downloads.is_dir():
-        link_tree(previous_downloads, staging / "downloads")  # nothing writes into them here
+    # The PDFs and the offline zip are not built here: those of the last full build stay.
+    for kept in ("downloads", OFFLINE_ZIP.split("/")[0]):
+        if (project.site_dir / kept).is_dir():
+            link_tree(project.site_dir / kept, staging / kept)  # nothing writes into them here
     replace_dir(staging, project.site_dir)
     say(progress, "site/ ready")
 
@@ -135,7 +138,7 @@ def serve(project: Project, lang: str | None, address: str) -> int:
     note_engine_limits(project)
     generate(project, result.cookbook, lang, include_drafts=True)
     env = {key: value for key, value in engine_environment().items() if key != PAGES_READY_ENV}
-    command = [*engine_command(project, "serve", lang), "--dev-addr", address]
+    command = [*engine_command(project, "serve", lang, preview=True), "--dev-addr", address]
     return subprocess.call(command, cwd=project.root, env=env)
 
 
@@ -261,11 +264,15 @@ def run(argv: Sequence[str]) -> int:
             return contributing_guide(project, args.check)
         if command == "serve":
             return serve(project, args.lang, args.address)
-        if command == "pdf" and (args.recipe or args.theme or args.tag):
-            return workshop_pack(project, args, options)
-        if command == "pdf" and (args.lang or args.imposition or args.output or args.format != "a4"):
+        pack = command == "pdf" and bool(args.recipe or args.theme or args.tag)
+        if command == "pdf" and not pack and (args.lang or args.imposition or args.output or args.format != "a4"):
             raise UsageError("--lang, --format, --imposition and --output choose a workshop pack: name its recipes with --recipe, --theme or --tag")
-        {"site": build_site_only, "pdf": build_pdf_only, "all": build_all}[command](project, options)
+        with one_build_at_a_time(project, command):
+            recover_replaced(project.site_dir)
+            recover_replaced(project.site_dir / "downloads")
+            if pack:
+                return workshop_pack(project, args, options)
+            {"site": build_site_only, "pdf": build_pdf_only, "all": build_all}[command](project, options)
         if args.timings:
             print(progress.timing_report())
         return EXIT_OK
@@ -280,6 +287,17 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
+    except OSError as error:  # a full disk, a read-only folder, a missing system library…
+        print(f"error: {describe_os_error(error)}", file=sys.stderr)
+        return EXIT_FAILURE
+    except MemoryError:
+        print("error: the machine ran out of memory; close other programs or build with --jobs 1. Nothing was published.",
+              file=sys.stderr)
+        return EXIT_FAILURE
+    except BrokenProcessPool:
+        print("error: a worker process died (killed, or out of memory); build again, or with --jobs 1. Nothing was published.",
+              file=sys.stderr)
+        return EXIT_FAILURE
     except Exception as error:  # noqa: BLE001 - no traceback reaches a user
         print(f"error[internal]: {type(error).__name__}: {error}", file=sys.stderr)
         print("This is a bug in the generator; please report it with the command you ran.", file=sys.stderr)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
+
+from .errors import writing
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
@@ -17,7 +20,8 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
+    with writing(path):
+        temporary.write_bytes(data)
     os.replace(temporary, path)
     return True
 
@@ -77,6 +81,34 @@ def replace_dir(staged: Path, target: Path) -> None:
         shutil.rmtree(previous)
     if target.exists():
         os.replace(target, previous)
-    os.replace(staged, target)
+    try:
+        _move(staged, target)
+    except BaseException:
+        if previous.exists() and not target.exists():
+            os.replace(previous, target)  # the old output back in place
+        raise
     if previous.exists():
-        shutil.rmtree(previous)
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def _move(staged: Path, target: Path) -> None:
+    """Rename `staged` to `target`; across file systems (build/ mounted apart from the output),
+    copy it beside the target first, so that the last step is still a rename."""
+    try:
+        os.replace(staged, target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        incoming = target.with_name(f".{target.name}.incoming")
+        shutil.rmtree(incoming, ignore_errors=True)
+        shutil.copytree(staged, incoming, symlinks=True)
+        os.replace(incoming, target)
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+def recover_replaced(target: Path) -> None:
+    """Put back the output a build was killed in the middle of replacing (between replace_dir's
+    two renames): `target` gone, its previous version beside it."""
+    previous = target.with_name(f".{target.name}.previous")
+    if previous.is_dir() and not target.exists():
+        os.replace(previous, target)

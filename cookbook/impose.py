@@ -11,6 +11,8 @@ from pypdf.generic import (
     ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject, NameObject, StreamObject,
 )
 
+from .errors import writing
+
 A4_LONG, A4_SHORT = 297 * 72 / 25.4, 210 * 72 / 25.4  # points
 
 
@@ -46,7 +48,7 @@ def impose_booklet(source: Path, target: Path) -> Path:
         drawing.set_data("".join(f"q 1 0 0 1 {offset:.3f} {y0:.3f} cm /P{index} Do Q\n" for index, offset in placed).encode())
         sheet[NameObject("/Contents")] = writer._add_object(drawing)
     writer.add_metadata({key: value for key, value in (reader.metadata or {}).items()})
-    with target.open("wb") as out:
+    with writing(target), target.open("wb") as out:
         writer.write(out)
     return target
 

@@ -26,4 +26,6 @@ def on_pre_build(config: Any, **_: Any) -> None:
         for diagnostic in result.diagnostics:
             print(diagnostic.format())
         return
-    generate(project, result.cookbook, Path(config["docs_dir"]).name, include_drafts=True)
+    docs = Path(config["docs_dir"])  # build/docs/<variant>/<lang>: the variant says which pages
+    generate(project, result.cookbook, docs.name, include_drafts=docs.parent.name == "preview",
+             offline=docs.parent.name == "offline")

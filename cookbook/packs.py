@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,10 +72,15 @@ def build_pack(project: Project, cookbook: Cookbook, request: PackRequest, outpu
     book = BookRequest(request.lang, request.page_format, tuple(r.id for r in recipes))
     output.parent.mkdir(parents=True, exist_ok=True)
     settings, progress = settings or PdfSettings(), progress or QUIET
-    if not request.booklet:
-        build_book(project, cookbook, book, output, settings=settings, progress=progress)
-        return output
-    flat = output.with_name(f".{output.stem}-pages.pdf")
-    build_book(project, cookbook, book, flat, booklet=output, settings=settings, progress=progress)
-    flat.unlink()
+    # Made beside the output under other names, checked, and only then put in its place: a
+    # failed or killed build leaves the pack that was there.
+    flat = output.with_name(f".{output.stem}-pages.{os.getpid()}.pdf")
+    imposed = output.with_name(f".{output.stem}-booklet.{os.getpid()}.pdf") if request.booklet else None
+    try:
+        build_book(project, cookbook, book, flat, booklet=imposed, settings=settings, progress=progress)
+        os.replace(imposed or flat, output)
+    finally:
+        for leftover in (flat, imposed):
+            if leftover is not None:
+                leftover.unlink(missing_ok=True)
     return output

@@ -176,10 +176,10 @@ class PdfRenderer:
         self.print_dir = project.templates_dir / "print"
         self.fetcher = ProjectFetcher(
             [self.print_dir, project.templates_dir / "fonts", project.recipes_dir, project.root / "content"],
-            font_cache=project.build_dir / "cache" / "fonts",
+            font_cache=project.build_dir / "cache" / "fonts", project_root=project.root,
         )
         self.fonts = FontConfiguration()
-        self.pdf_cache = cache or PdfCache(project.build_dir / "cache" / "pdf", enabled=False)
+        self.pdf_cache = cache or PdfCache(project.build_dir / "cache" / "pdf", enabled=False, project_root=project.root)
         self.markdown = ContributedMarkdown(project.mkdocs_config_path)
         self._environments: dict = {}
         self._stylesheets: dict[str, CSS] = {}

@@ -10,7 +10,6 @@ rendering libraries). Nothing else reaches the renderer, so a hit can never be s
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import time
@@ -21,9 +20,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .cache_entries import DamagedEntry, entry_name, read_entry, write_entry
+
 FILE_URL = re.compile(r"""file://[^"'\s)>]+""")
 # Entries unused this long are removed, so the cache does not grow without bound.
 PRUNE_AFTER_SECONDS = 14 * 24 * 3600
+LEFTOVER_SECONDS = 3600
 
 
 @lru_cache(maxsize=1)
@@ -75,12 +77,20 @@ class CachedPdf:
     meta: dict[str, Any]
 
 
-class PdfCache:
-    """Rendered PDFs by key, with a little metadata (page count, anchors) beside each."""
+def parses_as_pdf(data: bytes) -> None:
+    """What a PDF entry must look like besides its hash: the start and end of a PDF file."""
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+        raise DamagedEntry("not a whole PDF file")
 
-    def __init__(self, folder: Path, enabled: bool = True):
+
+class PdfCache:
+    """Rendered PDFs by key, with a little metadata (page count, anchors) beside each, as
+    verified entries (cookbook.cache_entries): a damaged one is rendered anew, never used."""
+
+    def __init__(self, folder: Path, enabled: bool = True, project_root: Path | None = None):
         self.folder = folder
         self.enabled = enabled
+        self.project_root = project_root or folder
 
     def key(self, html: str, *inputs: str) -> str:
         digest = hashlib.sha256(code_version().encode())
@@ -88,40 +98,34 @@ class PdfCache:
             digest.update(b"\0" + part.encode())
         return digest.hexdigest()
 
-    def _paths(self, key: str) -> tuple[Path, Path]:
-        folder = self.folder / key[:2]
-        return folder / f"{key}.pdf", folder / f"{key}.json"
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.entry"
 
     def get(self, key: str) -> CachedPdf | None:
         if not self.enabled:
             return None
-        pdf_path, meta_path = self._paths(key)
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            pdf = pdf_path.read_bytes()
-        except (OSError, ValueError):
+        path = self.path(key)
+        entry = read_entry(path, parses_as_pdf, entry_name(self.project_root, path))
+        if entry is None:
             return None
-        if hashlib.sha256(pdf).hexdigest() != meta.get("sha256"):
-            return None  # a torn or altered entry is rendered anew
-        os.utime(meta_path)  # used now: kept by prune()
-        return CachedPdf(pdf, meta)
+        os.utime(path)  # used now: kept by prune()
+        return CachedPdf(*entry)
 
     def put(self, key: str, pdf: bytes, meta: dict[str, Any]) -> None:
-        if not self.enabled:
-            return
-        pdf_path, meta_path = self._paths(key)
-        pdf_path.parent.mkdir(parents=True, exist_ok=True)
-        # The PDF first, then the metadata that vouches for it: a crash between the two leaves a miss.
-        for path, data in ((pdf_path, pdf), (meta_path, json.dumps({**meta, "sha256": hashlib.sha256(pdf).hexdigest()}).encode())):
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
+        if self.enabled:
+            write_entry(self.path(key), pdf, meta)
 
     def prune(self, now: float | None = None) -> None:
+        """Remove entries unused for PRUNE_AFTER_SECONDS, and whatever else is in the folder
+        (temporary files of killed builds, entries of older versions)."""
         if not self.enabled or not self.folder.is_dir():
             return
-        cutoff = (now or time.time()) - PRUNE_AFTER_SECONDS
-        for meta_path in self.folder.glob("*/*.json"):
-            if meta_path.stat().st_mtime < cutoff:
-                meta_path.unlink(missing_ok=True)
-                meta_path.with_suffix(".pdf").unlink(missing_ok=True)
+        now = now or time.time()
+        for path in self.folder.glob("*/*"):
+            # Anything else is a leftover: an older version's entry, or a killed build's temporary file.
+            unused_for = PRUNE_AFTER_SECONDS if path.suffix == ".entry" else LEFTOVER_SECONDS
+            try:
+                if path.stat().st_mtime < now - unused_for:
+                    path.unlink()
+            except FileNotFoundError:
+                pass

@@ -13,6 +13,8 @@ import heapq
 import itertools
 import multiprocessing
 import os
+import shutil
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -22,12 +24,15 @@ from typing import Any, Callable
 from .book import BookPlan, BookRequest, PartLayout, anchor_owners, outline, page_map
 from .config import Project
 from .folio import FolioStamp
-from .impose import impose_booklet
+from .errors import CookbookError, writing
+from .fetcher import prepare_fonts
+from .impose import impose_booklet, saddle_stitch_order
 from .join import Joiner, join_pdfs
 from .model import Cookbook
 from .pages import handout_name
 from .pdf import PdfRenderer, Rendered, card_parts
-from .pdf_cache import PdfCache
+from .pdf_cache import PRUNE_AFTER_SECONDS, PdfCache
+from .pdf_verify import Expected, check_pdfs, forget_unused
 from .print_formats import KINDS, PdfSettings, book_name, booklet_name
 from .progress import QUIET, Progress, StageCounter
 from .workers import prepare_worker, working_here
@@ -45,7 +50,7 @@ _CONTEXT: tuple[Project, Cookbook, bool] | None = None
 def _renderer() -> PdfRenderer:
     assert _CONTEXT is not None
     project, cookbook, cached = _CONTEXT
-    return PdfRenderer(project, cookbook, PdfCache(project.build_dir / "cache" / "pdf", enabled=cached))
+    return PdfRenderer(project, cookbook, PdfCache(project.build_dir / "cache" / "pdf", enabled=cached, project_root=project.root))
 
 
 @lru_cache(maxsize=16)
@@ -147,6 +152,7 @@ class BookJob:
     booklet: Path | None = None
     booklets: Booklets | None = None  # who imposes the booklet, if there is one
     written: list[Path] = field(default_factory=list)
+    expected: list[Expected] = field(default_factory=list)
     slices: list[Rendered | None] = field(default_factory=list)
     calibration: Rendered | None = None
     front: Rendered | None = None
@@ -218,10 +224,13 @@ class BookJob:
         self.joiner = None  # the joined book is let go, and with it a web of cycles:
         gc.collect()        # freed now, or the next book is joined on top of it
         self.written.append(self.target)
+        titles = tuple(recipe.title for recipe in self.plan.recipes)
+        self.expected.append(Expected(self.target, layout.total, titles))
         if self.booklet is not None:
             assert self.booklets is not None
             self.booklets.impose(self.target, self.booklet)
             self.written.append(self.booklet)
+            self.expected.append(Expected(self.booklet, len(saddle_stitch_order(layout.total)), titles))
 
 
 @dataclass
@@ -232,7 +241,9 @@ class CardDeck:
     lang: str
     targets: tuple[Path, Path]  # single cards, sheets
     parts: list[tuple[Rendered, Rendered] | None]
+    titles: tuple[str, ...]
     written: list[Path] = field(default_factory=list)
+    expected: list[Expected] = field(default_factory=list)
 
     def start(self, scheduler: Scheduler) -> None:
         for index in range(len(self.parts)):
@@ -244,17 +255,21 @@ class CardDeck:
             for side, target in enumerate(self.targets):
                 pdfs = [part[side].pdf for part in self.parts if part is not None]
                 if len(pdfs) == 1:
-                    target.write_bytes(pdfs[0])
+                    with writing(target):
+                        target.write_bytes(pdfs[0])
                 else:
                     join_pdfs(pdfs, target, outline=[])
                 self.written.append(target)
+                pages = sum(part[side].pages for part in self.parts if part is not None)
+                self.expected.append(Expected(target, pages, self.titles))
             self.parts = [None] * len(self.parts)
 
 
 def card_deck(project: Project, cookbook: Cookbook, lang: str, out_dir: Path) -> CardDeck:
     names = project.language(lang).strings["pdf"]
-    parts = card_parts(len(cookbook.recipes_in(lang)))
-    return CardDeck(lang, (out_dir / names["cards"], out_dir / names["card_sheets"]), [None] * parts)
+    recipes = cookbook.recipes_in(lang)
+    return CardDeck(lang, (out_dir / names["cards"], out_dir / names["card_sheets"]), [None] * card_parts(len(recipes)),
+                    tuple(recipe.title for recipe in recipes))
 
 
 class Booklets:
@@ -309,8 +324,10 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
                settings: PdfSettings = PdfSettings(), progress: Progress = QUIET) -> list[Path]:
     """The books, editions, card decks and handouts of every language that has recipes."""
     _set_context(project, cookbook, settings)
+    prepare_fonts(project.templates_dir / "fonts", font_cache(project), project.root)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    handouts: list[Expected] = []
     books: list[BookJob] = []
     decks: list[CardDeck] = []
     with progress.stage("PDFs", total=0) as counter, Booklets() as booklets:
@@ -325,9 +342,11 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
                 job.start(scheduler)
                 books.append(job)
 
-        def save(name: str, rendered: Rendered) -> None:
-            (out_dir / name).write_bytes(rendered.pdf)
+        def save(name: str, title: str, rendered: Rendered) -> None:
+            with writing(out_dir / name):
+                (out_dir / name).write_bytes(rendered.pdf)
             written.append(out_dir / name)
+            handouts.append(Expected(out_dir / name, rendered.pages, (title,)))
 
         for lang in languages:
             if "cards" in kinds:
@@ -337,9 +356,12 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
             if "handouts" in kinds:
                 for recipe in cookbook.recipes_in(lang):
                     name = handout_name(recipe.id, lang)
-                    scheduler.submit(HANDOUT, render_handout, (lang, recipe.id), lambda r, name=name: save(name, r))
+                    scheduler.submit(HANDOUT, render_handout, (lang, recipe.id),
+                                     lambda r, name=name, title=recipe.title: save(name, title, r))
         scheduler.run()
-    PdfCache(project.build_dir / "cache" / "pdf", enabled=settings.cache).prune()
+    with progress.stage("PDF checks"):
+        verify_pdfs(project, [expected for job in [*books, *decks] for expected in job.expected] + handouts, settings)
+    pdf_cache(project, settings).prune()
     return sorted([path for job in [*books, *decks] for path in job.written] + written)
 
 
@@ -347,9 +369,36 @@ def build_book(project: Project, cookbook: Cookbook, request: BookRequest, targe
                settings: PdfSettings = PdfSettings(), progress: Progress = QUIET) -> list[Path]:
     """One book (a workshop pack of some recipes) to `target`, and its booklet if asked for."""
     _set_context(project, cookbook, settings)
+    prepare_fonts(project.templates_dir / "fonts", font_cache(project), project.root)
     with progress.stage("PDF", total=0) as counter, Booklets() as booklets:
         job = book_job(project, cookbook, request, target, booklet, booklets)
         scheduler = Scheduler(min(settings.workers(), len(job.plan.slices) + 1), counter)
         job.start(scheduler)
         scheduler.run()
+    verify_pdfs(project, job.expected, settings)
     return job.written
+
+
+def verify_pdfs(project: Project, expectations: list[Expected], settings: PdfSettings) -> None:
+    """Every PDF checked before anything is published (cookbook.pdf_verify); the first that
+    fails stops the build. Its parts may have come from the PDF cache, so the cache is emptied:
+    the next build renders everything anew instead of joining the same parts again."""
+    passed = project.build_dir / "cache" / "checked-pdfs"
+    failed = check_pdfs(expectations, settings.workers(), passed if settings.cache else None)
+    forget_unused(passed, time.time() - PRUNE_AFTER_SECONDS)
+    if not failed:
+        return
+    shutil.rmtree(pdf_cache(project, settings).folder, ignore_errors=True)
+    path, problems = sorted(failed.items())[0]
+    others = f" ({len(failed) - 1} other PDFs failed too)" if len(failed) > 1 else ""
+    raise CookbookError(f"{path.name} failed its check before publishing: {'; '.join(problems[:3])}{others}. "
+                        "Nothing was published, and the PDF cache was emptied: run the build again. "
+                        "If it fails the same way, please report it.")
+
+
+def pdf_cache(project: Project, settings: PdfSettings) -> PdfCache:
+    return PdfCache(project.build_dir / "cache" / "pdf", enabled=settings.cache, project_root=project.root)
+
+
+def font_cache(project: Project) -> Path:
+    return project.build_dir / "cache" / "fonts"

@@ -20,6 +20,8 @@ from typing import BinaryIO
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, NameObject, NumberObject, PdfObject, StreamObject
 
+from .errors import writing
+
 OBJECTS_PER_STREAM = 200  # small object streams: a reader parses a whole one to get one object
 
 
@@ -76,7 +78,7 @@ def write_pdf(writer: PdfWriter, header: str, target: Path, packed: PackedObject
     that a reader never sees half a book. Raises OSError."""
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        with partial.open("wb") as out:
+        with writing(partial), partial.open("wb") as out:
             _serialize(writer, header, packed or PackedObjects(), out)
         os.replace(partial, target)
     finally:

@@ -53,6 +53,10 @@ def test_serve_rerenders_when_a_recipe_is_saved(small_project: Path):
             encoding="utf-8",
         )
         wait_for(url, "Esimerkkiresepti uudella nimellä", 90)
+        # The preview's pages (drafts included) are its own: a build run beside it neither
+        # publishes them nor overwrites them.
+        assert (project / "build" / "docs" / "preview" / "fi" / "recipes" / "esimerkki" / "index.md").is_file()
+        assert not (project / "build" / "docs" / "web").exists()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)

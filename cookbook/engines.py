@@ -21,6 +21,9 @@ class Engine:
     name: str
     package: str  # the distribution that provides it, for its version
     limits: tuple[str, ...] = ()  # what it cannot do that the default engine does
+    # Caches the engine keeps beside the config (build/): we cannot check their entries, so
+    # each build starts them empty (a site edition is reused by our own checked key instead).
+    caches: tuple[str, ...] = ()
 
     def command(self, action: str, config: Path) -> list[str]:
         return [sys.executable, "-m", self.name, action, "-f", str(config)]
@@ -42,7 +45,7 @@ KNOWN = {
         "it runs no MkDocs hooks: `build.py serve` shows the pages as they were when it started "
         "(start it again after editing a recipe)",
         "it has no strict mode: a warning does not fail the site build",
-    )),
+    ), caches=(".cache",)),
 }
 
 

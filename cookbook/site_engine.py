@@ -276,6 +276,8 @@ def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, 
     An edition whose inputs are what its last build was made from (`edition_key`) is not built
     again: after one Finnish recipe is edited, the English editions are reused as they are."""
     editions = [(language.code, offline) for _, offline in targets for language in project.languages]
+    for cache in project_engine(project).caches:
+        shutil.rmtree(project.build_dir / cache, ignore_errors=True)
     runs: list[tuple[EngineRun, str, bool, str]] = []
     if counter is not None:
         counter.add_total(len(editions))

@@ -24,6 +24,7 @@ import yaml
 
 from .config import Project
 from .engines import Engine, engine_named
+from .build_lock import held_lock
 from .cache_entries import DamagedEntry, entry_name, read_entry, write_entry
 from .errors import CookbookError, tool_failure, writing
 from .files import fresh_dir, link_tree, sync_tree, write_if_changed
@@ -170,6 +171,7 @@ def start_engine(project: Project, lang: str, offline: bool = False) -> EngineRu
         # Not --quiet: MkDocs counts warnings for `strict` only when it logs them.
         engine_command(project, "build", lang, offline),
         cwd=project.root, env=engine_environment(), stdout=log, stderr=subprocess.STDOUT,
+        pass_fds=held_lock(),  # an engine outliving a killed build keeps the next one waiting
     )
     return EngineRun(lang, process, log, engine_site_dir(project, lang, offline))
 

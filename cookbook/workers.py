@@ -1,4 +1,5 @@
-"""What every forked worker process does first: the garbage collector set for batch work.
+"""What every forked worker process does first: the garbage collector set for batch work, and
+a watch that ends it when its parent ends.
 
 A worker inherits the checked cookbook (or the validator) from its parent and then makes
 masses of short-lived objects: WeasyPrint's boxes, YAML nodes, diagnostics. Python's collector
@@ -10,15 +11,39 @@ them itself at a point of its choosing (PdfRenderer does, every few dozen pages)
 from __future__ import annotations
 
 import gc
+import os
+import threading
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
+WATCH_SECONDS = 0.5
 FIRST_GENERATION = 100_000  # objects allocated between collections (Python's default: 700)
 
 
 def prepare_worker() -> None:
+    """What a forked worker does first."""
+    tune_collector()
+    die_with_parent()
+
+
+def tune_collector() -> None:
     gc.freeze()
     gc.set_threshold(FIRST_GENERATION, 20, 100)
+
+
+def die_with_parent() -> None:
+    """End this worker when the build that forked it ends, however it ends. A pool's workers
+    hold each other's ends of its pipes, so a killed parent's workers would wait for work
+    forever, holding the build lock they inherited (cookbook.build_lock)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 _working_depth = 0  # how many working_here() blocks this process is inside
@@ -34,7 +59,7 @@ def working_here() -> Iterator[None]:
     outermost = _working_depth == 0
     threshold = gc.get_threshold()
     if outermost:
-        prepare_worker()
+        tune_collector()
     _working_depth += 1
     try:
         yield

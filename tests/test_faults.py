@@ -42,10 +42,19 @@ def assert_one_clear_error(result: subprocess.CompletedProcess[str], *words: str
 
 # ---- Killed builds ---------------------------------------------------------------------------
 
+def edit_recipe(project: Path, sentence: str) -> str:
+    """Add a sentence to the example recipe, so that a build has pages, an edition and PDFs to
+    make anew; returns the text as it was."""
+    path = project / "recipes" / "esimerkki" / "fi.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("## Miksi\n", f"## Miksi\n\n{sentence}\n", 1), encoding="utf-8")
+    return text
+
+
 def kill_when(project: Path, moment: Callable[[], bool]) -> bool:
-    """Start a full build of `project` anew (no cache) and kill its whole process group with
-    SIGKILL as soon as `moment()` holds. False if the build ended before that moment."""
-    process = subprocess.Popen([*BUILD, "--project", str(project), "--quiet", "--no-cache"], start_new_session=True,
+    """Start a full build of `project` and kill its whole process group with SIGKILL as soon as
+    `moment()` holds. False if the build ended before that moment."""
+    process = subprocess.Popen([*BUILD, "--project", str(project), "--quiet"], start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started = time.monotonic()
     try:
@@ -72,12 +81,55 @@ def test_a_build_killed_at_any_stage_leaves_the_site_as_it_was(built_small_proje
         "while the PDFs are rendered": lambda: any((staging / "downloads").glob("*.pdf")),
         "while the offline zip is written": lambda: (staging / "offline").is_dir(),
     }
-    for name, moment in moments.items():
+    original = edit_recipe(project, "Ensimmäinen lisätty lause.")
+    for number, (name, moment) in enumerate(moments.items()):
+        edit_recipe(project, f"Lisätty lause numero {number}.")  # each build has work to do, the cache notwithstanding
         assert kill_when(project, moment), f"the build ended before the moment '{name}'"
         assert tree_digest(site) == published, f"killed {name}, the build changed site/"
+    (project / "recipes" / "esimerkki" / "fi.md").write_text(original, encoding="utf-8")
     result = build(project)
     assert result.returncode == 0, result.stderr
     assert tree_digest(site) == published  # the same input, the same bytes
+
+
+def engine_processes(project: Path) -> list[int]:
+    """The site engines running on `project`'s configs (Linux: read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(part.startswith(str(project / "build" / "mkdocs-").encode()) for part in command):
+            found.append(int(entry.name))
+    return found
+
+
+def test_engines_outliving_a_killed_build_keep_the_next_one_waiting(built_small_project: Path):
+    """Only the build's own process killed: its engines write on, holding the lock they were
+    handed, so the next build cannot start until they are done."""
+    import fcntl
+
+    project = built_small_project
+    edit_recipe(project, "Moottorit jatkavat vielä hetken.")
+    process = subprocess.Popen([*BUILD, "--project", str(project), "--quiet"], start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = time.monotonic()
+    while not engine_processes(project) and process.poll() is None and time.monotonic() - started < HANG_GUARD:
+        time.sleep(0.005)
+    assert process.poll() is None, "the build ended before its engines were seen"
+    process.kill()  # the build only, not its process group
+    process.wait()
+    with open(project / "build" / ".build.lock", "rb") as lock:
+        if engine_processes(project):
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(lock, fcntl.LOCK_EX)  # let go when the last engine ends
+        assert not engine_processes(project)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    left = tree_digest(project / "site")
+    assert build(project).returncode == 0 and tree_digest(project / "site") == left
 
 
 # ---- Damaged caches --------------------------------------------------------------------------
@@ -212,10 +264,10 @@ def test_an_engine_that_fails_is_summed_up_without_its_traceback(small_project: 
 
 def test_a_second_build_waits_for_the_first(built_small_project: Path):
     project = built_small_project
-    published = tree_digest(project / "site")
     owner = project / "build" / ".build.lock.owner"
     owner.unlink(missing_ok=True)
-    first = subprocess.Popen([*BUILD, "--project", str(project), "--quiet", "--no-cache"],
+    edit_recipe(project, "Tämä lause tekee ensimmäiselle koottavaa.")
+    first = subprocess.Popen([*BUILD, "--project", str(project), "--quiet"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     started = time.monotonic()
     while not owner.exists() and first.poll() is None and time.monotonic() - started < HANG_GUARD:
@@ -225,7 +277,10 @@ def test_a_second_build_waits_for_the_first(built_small_project: Path):
     assert first.returncode == 0, first_err
     assert second.returncode == 0, second.stderr
     assert "waiting: another build (`build.py all`" in second.stderr, second.stderr
-    assert tree_digest(project / "site") == published
+    # What the two left is what one build of these files makes: building again changes nothing.
+    left = tree_digest(project / "site")
+    assert build(project).returncode == 0
+    assert tree_digest(project / "site") == left
 
 
 @pytest.mark.parametrize("leftover", ["site", "downloads"])

@@ -52,6 +52,9 @@ def read_entry(path: Path, check: Callable[[bytes], None] | None = None, shown_a
         raw = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
         return None
+    if raw and not raw.startswith(HEADER[:len(raw)]) and not raw.startswith(HEADER):
+        path.unlink(missing_ok=True)  # written by a version before entries had headers: made anew, nothing to report
+        return None
     try:
         data, meta = _parse(raw)
         if check is not None:
@@ -65,7 +68,7 @@ def read_entry(path: Path, check: Callable[[bytes], None] | None = None, shown_a
 
 def _parse(raw: bytes) -> tuple[bytes, dict[str, Any]]:
     if not raw.startswith(HEADER):
-        raise DamagedEntry("no header: not written by this version, or overwritten")
+        raise DamagedEntry("cut short in its header")
     end = raw.find(b"\n", 0, MAX_HEADER)
     if end < 0:
         raise DamagedEntry("its header is cut short")

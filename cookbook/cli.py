@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from .build_lock import one_build_at_a_time
 from .config import Project, find_project
 from .errors import CookbookError, describe_os_error
-from .build_lock import one_build_at_a_time
 from .files import fresh_dir, link_tree, recover_replaced, replace_dir
 from .model import Cookbook
 # The renderers (WeasyPrint, Jinja2, MkDocs config) are imported by the commands that use

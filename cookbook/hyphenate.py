@@ -31,14 +31,18 @@ class HyphenationUnavailable(CookbookError):
 @lru_cache(maxsize=1)
 def _voikko():  # type: ignore[no-untyped-def]
     try:
-        from libvoikko import Voikko
-
-        return Voikko("fi")
+        from libvoikko import Voikko, VoikkoException
     except (ImportError, OSError) as error:
-        raise HyphenationUnavailable(
-            f"Finnish hyphenation needs Voikko ({error}): run `make setup` as root, "
-            "or `sudo apt-get install libvoikko1 voikko-fi`"
-        ) from None
+        raise _unavailable(error) from None
+    try:
+        return Voikko("fi")
+    except (OSError, VoikkoException) as error:  # the library, or its Finnish dictionary (voikko-fi), missing
+        raise _unavailable(error) from None
+
+
+def _unavailable(error: Exception) -> HyphenationUnavailable:
+    return HyphenationUnavailable(f"Finnish hyphenation needs Voikko ({error}): run `make setup` as root, "
+                                  "or `sudo apt-get install libvoikko1 voikko-fi`")
 
 
 @lru_cache(maxsize=65536)

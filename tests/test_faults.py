@@ -250,6 +250,26 @@ def test_a_missing_system_library_is_named_with_its_package(small_project: Path,
     assert not (small_project / "site").exists()
 
 
+def test_a_missing_finnish_dictionary_is_named_with_its_package(small_project: Path, monkeypatch, cli):
+    """Voikko's library loads, but the Finnish dictionary (Debian's voikko-fi) is not there."""
+    import libvoikko
+
+    from cookbook import hyphenate
+
+    def no_dictionary(*_: object, **__: object) -> None:
+        raise libvoikko.VoikkoException("Initialization of Voikko failed: No valid dictionaries were found")
+
+    monkeypatch.setattr(libvoikko, "Voikko", no_dictionary)
+    hyphenate._voikko.cache_clear()
+    try:
+        code, _, err = cli("--project", str(small_project), "--quiet", "--jobs", "1", "pdf", "--only", "handouts")
+    finally:
+        hyphenate._voikko.cache_clear()
+    assert code == 3 and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1 and "voikko-fi" in err and "No valid dictionaries" in err, err
+    assert not (small_project / "site").exists()
+
+
 def test_an_engine_that_fails_is_summed_up_without_its_traceback(small_project: Path):
     """The engine is another process: its traceback is cut down to its last line and the
     template it was reading; its news (INFO lines) is left out."""

@@ -39,3 +39,15 @@ def launch(playwright, javascript: bool = True):
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed: run `make setup` as root, or `sudo apt-get install chromium`")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+
+WCAG_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+
+
+def axe_violations(tab) -> list[str]:
+    """What axe-core finds against WCAG 2.1 AA on the page open in `tab`, a line per rule."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(tab, options={"runOnly": WCAG_AA})
+    return [f"{v['id']}: {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')[:200]}"
+            for v in result.response["violations"]]

@@ -7,12 +7,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from browser import launch, serve
+from browser import axe_violations, launch, serve
 
-WCAG_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +37,8 @@ def test_pages_have_no_accessibility_violations(browser_site, built_project: Pat
     tab.on("request", lambda request: requests.append(request.url))
     tab.goto(url)
     tab.wait_for_load_state("networkidle")
-    result = Axe().run(tab, options={"runOnly": WCAG_AA})
+    problems = axe_violations(tab)
     tab.close()
-    problems = [f"{v['id']}: {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')[:200]}"
-                for v in result.response["violations"]]
     assert not problems, "\n".join(problems)
     foreign = [r for r in requests if urlsplit(r).hostname not in ("127.0.0.1", None) and not r.startswith("data:")]
     assert not foreign, f"{url} requested {foreign}"

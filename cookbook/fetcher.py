@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 from .cache_entries import DamagedEntry, entry_name, read_entry, write_entry
+from .config import Project
 from .pdf_cache import file_digest
 
 
@@ -74,8 +75,12 @@ def check_font_header(data: bytes) -> None:
         raise DamagedEntry("its font tables run past its end")
 
 
-def prepare_fonts(fonts_dir: Path, cache: Path, project_root: Path) -> None:
+def font_cache_dir(project: Project) -> Path:
+    return project.build_dir / "cache" / "fonts"
+
+
+def prepare_fonts(project: Project) -> None:
     """Every font of the templates in the cache, checked, before the workers fork: a damaged
     entry is then reported once, not by each worker that reads it."""
-    for path in sorted(fonts_dir.rglob("*.woff2")):
-        decompressed_font(path, cache, project_root)
+    for path in sorted((project.templates_dir / "fonts").rglob("*.woff2")):
+        decompressed_font(path, font_cache_dir(project), project.root)

@@ -21,7 +21,7 @@ from weasyprint.text.fonts import FontConfiguration
 from .body import numbered_items
 from .config import Project
 from .errors import CookbookError
-from .fetcher import ProjectFetcher
+from .fetcher import ProjectFetcher, font_cache_dir
 from .hyphenate import use_voikko, voikko_fingerprint
 from .contributed_html import ContributedMarkdown
 from .model import Cookbook, Recipe
@@ -176,10 +176,10 @@ class PdfRenderer:
         self.print_dir = project.templates_dir / "print"
         self.fetcher = ProjectFetcher(
             [self.print_dir, project.templates_dir / "fonts", project.recipes_dir, project.root / "content"],
-            font_cache=project.build_dir / "cache" / "fonts", project_root=project.root,
+            font_cache=font_cache_dir(project), project_root=project.root,
         )
         self.fonts = FontConfiguration()
-        self.pdf_cache = cache or PdfCache(project.build_dir / "cache" / "pdf", enabled=False, project_root=project.root)
+        self.pdf_cache = cache or PdfCache.of(project, enabled=False)
         self.markdown = ContributedMarkdown(project.mkdocs_config_path)
         self._environments: dict = {}
         self._stylesheets: dict[str, CSS] = {}

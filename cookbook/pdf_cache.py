@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from .cache_entries import DamagedEntry, entry_name, read_entry, write_entry
+
+if TYPE_CHECKING:
+    from .config import Project
 
 FILE_URL = re.compile(r"""file://[^"'\s)>]+""")
 # Entries unused this long are removed, so the cache does not grow without bound.
@@ -91,6 +94,11 @@ class PdfCache:
         self.folder = folder
         self.enabled = enabled
         self.project_root = project_root or folder
+
+    @classmethod
+    def of(cls, project: Project, enabled: bool = True) -> PdfCache:
+        """The project's cache, under build/cache/pdf/."""
+        return cls(project.build_dir / "cache" / "pdf", enabled, project.root)
 
     def key(self, html: str, *inputs: str) -> str:
         digest = hashlib.sha256(code_version().encode())

@@ -50,7 +50,7 @@ _CONTEXT: tuple[Project, Cookbook, bool] | None = None
 def _renderer() -> PdfRenderer:
     assert _CONTEXT is not None
     project, cookbook, cached = _CONTEXT
-    return PdfRenderer(project, cookbook, PdfCache(project.build_dir / "cache" / "pdf", enabled=cached, project_root=project.root))
+    return PdfRenderer(project, cookbook, PdfCache.of(project, enabled=cached))
 
 
 @lru_cache(maxsize=16)
@@ -324,7 +324,7 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
                settings: PdfSettings = PdfSettings(), progress: Progress = QUIET) -> list[Path]:
     """The books, editions, card decks and handouts of every language that has recipes."""
     _set_context(project, cookbook, settings)
-    prepare_fonts(project.templates_dir / "fonts", font_cache(project), project.root)
+    prepare_fonts(project)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     handouts: list[Expected] = []
@@ -361,7 +361,7 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
         scheduler.run()
     with progress.stage("PDF checks"):
         verify_pdfs(project, [expected for job in [*books, *decks] for expected in job.expected] + handouts, settings)
-    pdf_cache(project, settings).prune()
+    PdfCache.of(project, settings.cache).prune()
     return sorted([path for job in [*books, *decks] for path in job.written] + written)
 
 
@@ -369,7 +369,7 @@ def build_book(project: Project, cookbook: Cookbook, request: BookRequest, targe
                settings: PdfSettings = PdfSettings(), progress: Progress = QUIET) -> list[Path]:
     """One book (a workshop pack of some recipes) to `target`, and its booklet if asked for."""
     _set_context(project, cookbook, settings)
-    prepare_fonts(project.templates_dir / "fonts", font_cache(project), project.root)
+    prepare_fonts(project)
     with progress.stage("PDF", total=0) as counter, Booklets() as booklets:
         job = book_job(project, cookbook, request, target, booklet, booklets)
         scheduler = Scheduler(min(settings.workers(), len(job.plan.slices) + 1), counter)
@@ -388,17 +388,10 @@ def verify_pdfs(project: Project, expectations: list[Expected], settings: PdfSet
     forget_unused(passed, time.time() - PRUNE_AFTER_SECONDS)
     if not failed:
         return
-    shutil.rmtree(pdf_cache(project, settings).folder, ignore_errors=True)
+    shutil.rmtree(PdfCache.of(project).folder, ignore_errors=True)
     path, problems = sorted(failed.items())[0]
     others = f" ({len(failed) - 1} other PDFs failed too)" if len(failed) > 1 else ""
     raise CookbookError(f"{path.name} failed its check before publishing: {'; '.join(problems[:3])}{others}. "
                         "Nothing was published, and the PDF cache was emptied: run the build again. "
                         "If it fails the same way, please report it.")
 
-
-def pdf_cache(project: Project, settings: PdfSettings) -> PdfCache:
-    return PdfCache(project.build_dir / "cache" / "pdf", enabled=settings.cache, project_root=project.root)
-
-
-def font_cache(project: Project) -> Path:
-    return project.build_dir / "cache" / "fonts"

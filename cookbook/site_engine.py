@@ -200,16 +200,25 @@ def _key_path(project: Project, lang: str, offline: bool) -> Path:
     return built.with_name(built.name + ".key")
 
 
-def _built_from(project: Project, lang: str, offline: bool) -> str | None:
-    """The key the edition's output was built from, if that output is still as it was written.
+def _reusable(project: Project, lang: str, offline: bool, key: str) -> bool:
+    """Whether the edition's last output was built from `key` and is still as it was written.
 
     Its files are hard links into published sites, where a hand or a tool may change them; a
-    changed or missing file would be published again with every reuse. So the output is checked
-    against the list of files, sizes and hashes stored with the key, and rebuilt when it differs."""
+    changed or missing file would be published again with every reuse. So an output about to be
+    reused is checked against the files, sizes and hashes stored with its key (an output built
+    from other inputs is rebuilt anyway, unread)."""
     path = _key_path(project, lang, offline)
     built = engine_site_dir(project, lang, offline)
-    entry = read_entry(path, lambda data: _check_output(built, json.loads(data)), entry_name(project.root, path))
-    return entry[1].get("key") if entry is not None else None
+
+    def check(data: bytes) -> None:
+        recorded = json.loads(data)
+        if not isinstance(recorded, dict) or not {"key", "files"} <= recorded.keys():
+            raise DamagedEntry("not a key with its list of files")
+        if recorded["key"] == key:
+            _check_output(built, recorded["files"])
+
+    entry = read_entry(path, check, entry_name(project.root, path))
+    return entry is not None and json.loads(entry[0])["key"] == key
 
 
 def _output_manifest(built: Path) -> dict[str, list[Any]]:
@@ -226,7 +235,7 @@ def _check_output(built: Path, manifest: dict[str, list[Any]]) -> None:
 
 def _record_output(project: Project, lang: str, offline: bool, key: str) -> None:
     built = engine_site_dir(project, lang, offline)
-    write_entry(_key_path(project, lang, offline), json.dumps(_output_manifest(built)).encode(), {"key": key})
+    write_entry(_key_path(project, lang, offline), json.dumps({"key": key, "files": _output_manifest(built)}).encode())
 
 
 @dataclass(frozen=True)
@@ -243,7 +252,7 @@ def prepare_edition(project: Project, cookbook: Cookbook, lang: str, offline: bo
     links from a published site (link_tree), which an engine writing in place would change."""
     generate(project, cookbook, lang, offline=offline)
     key = edition_key(project, lang, offline)
-    reusable = reuse and _built_from(project, lang, offline) == key
+    reusable = reuse and _reusable(project, lang, offline, key)
     if not reusable:
         _key_path(project, lang, offline).unlink(missing_ok=True)  # written again once the run succeeds
         shutil.rmtree(engine_site_dir(project, lang, offline), ignore_errors=True)

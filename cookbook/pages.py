@@ -124,6 +124,18 @@ def duration_days(recipe: Recipe) -> tuple[float, float] | None:
     return recipe.duration.min * factor, recipe.duration.max * factor
 
 
+# The finder's duration choices (labels: `duration_buckets` in templates/i18n): the longest
+# duration a recipe states, in days, up to each limit; beyond the last, "long".
+DURATION_BUCKETS = ((1, "day"), (7, "week"), (31, "month"))
+
+
+def duration_bucket(recipe: Recipe) -> str | None:
+    days = duration_days(recipe)
+    if days is None:
+        return None
+    return next((name for limit, name in DURATION_BUCKETS if days[1] <= limit), "long")
+
+
 def finder_data(edition: Edition) -> list[dict[str, Any]]:
     """What the recipe finder filters on, one entry per published recipe (written as finder.json)."""
     data = []
@@ -133,6 +145,7 @@ def finder_data(edition: Edition) -> list[dict[str, Any]]:
             "id": recipe.id, "title": recipe.title, "url": edition.url(f"recipes/{recipe.id}/index.md"),
             "theme": recipe.theme, "stages": list(recipe.stages), "actors": list(recipe.actors),
             "difficulty": recipe.difficulty, "duration_days": list(days) if days else None,
+            "duration": duration_bucket(recipe),
         })
     return data
 
@@ -185,10 +198,13 @@ def tag_ids(recipes: tuple[Recipe, ...]) -> dict[str, str]:
 
 def render_pages(
     project: Project, cookbook: Cookbook, lang: str, include_drafts: bool = False, directory_urls: bool = True,
+    search: str | None = "pagefind",
 ) -> dict[str, str | bytes]:
     """Every page and asset of one language edition, as relative path -> content.
 
-    Each page is whole: the engine adds navigation and chrome, and renders only our headings."""
+    Each page is whole: the engine adds navigation and chrome, and renders only our headings.
+    `search`: the edition's search index, "pagefind" (cookbook/search_index.py), "local"
+    (cookbook/local_search.py) or None; with one, the finder offers a search field."""
     editions = [Edition(project, cookbook, language.code, include_drafts, directory_urls) for language in project.languages]
     edition = next(e for e in editions if e.lang == lang)
     env = make_environment(project.templates_dir / "site", cookbook.taxonomy, project.language(lang))
@@ -209,7 +225,7 @@ def render_pages(
                        md=lambda text: Markup(markdown_text(text, specials)))
     ids = tag_ids(edition.recipes)
     env.globals.update(
-        content=cookbook.content, edition=edition, duration_days=duration_days,
+        content=cookbook.content, edition=edition, duration_bucket=duration_bucket, search=search,
         repository=project.settings.get("repository", {}), tag_ids=ids,
         languages={language.code: language.strings["name"] for language in project.languages},
         book_files={language.code: book_files(project, language.code) for language in project.languages},

@@ -69,7 +69,7 @@ def test_every_recipe_page_is_whole(sites: dict[str, Path], cookbook, engine: st
             where = f"{engine}: {page.relative_to(site)}"
             assert text(re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)) == recipe.title, where
             assert text(re.search(r'<p class="cb-summary">(.*?)</p>', html, re.S).group(1)) == recipe.summary, where
-            facts = text(re.search(r'<dl class="cb-facts">(.*?)</dl>', html, re.S).group(1))
+            facts = text(re.search(r'<dl class="cb-facts"[^>]*>(.*?)</dl>', html, re.S).group(1))
             assert cookbook.taxonomy.label("themes", recipe.theme, lang) in facts, where
             assert all(cookbook.taxonomy.label("stages", s, lang) in facts for s in recipe.stages), where
             table = html[html.index("<table>"):html.index("</table>")]

@@ -1,77 +1,119 @@
-/* The recipe finder: filters the list that the page already shows (so it works without
-   JavaScript), keeps the filters in the address so a view can be shared, and announces the
-   count to screen readers. Data: finder.json, or the list's own attributes when opened from disk. */
+/* The recipe finder: the choices filter the list that the page already shows (so the page works
+   without JavaScript); with search words, the edition's search index (search.js) ranks the
+   recipes that match both. The state is kept in the address, so a view can be shared, and the
+   count is announced to screen readers. */
 (function () {
   "use strict";
   var FIELDS = ["theme", "stage", "actor", "difficulty", "duration"];
-
-  function bucket(days) {
-    if (days === null || days === undefined || days === "") return null;
-    days = Number(days);
-    return days <= 1 ? "day" : days <= 7 ? "week" : days <= 31 ? "month" : "long";
-  }
-
-  function fromList(items) {
-    return items.map(function (li) {
-      return {
-        id: li.dataset.id, theme: li.dataset.theme, difficulty: li.dataset.difficulty,
-        stages: li.dataset.stages.split(" "), actors: li.dataset.actors.split(" "),
-        duration_days: li.dataset.days ? [0, Number(li.dataset.days)] : null
-      };
-    });
-  }
+  var PAGE = 20;  // search results shown at a time
 
   function init() {
     var form = document.getElementById("cb-finder");
     if (!form || form.dataset.ready) return;
     form.dataset.ready = "1";
     var count = document.getElementById("cb-finder-count");
-    var items = Array.prototype.slice.call(document.querySelectorAll("#cb-finder-results li[data-id]"));
+    var list = document.getElementById("cb-finder-results"), hits = document.getElementById("cb-finder-hits");
+    var more = document.getElementById("cb-finder-more");
+    var items = Array.prototype.slice.call(list.querySelectorAll("li[data-id]"));
+    var words = form.elements.q;  // only in an edition with a search index
+    var search = window.cookbookSearch, latest = 0;
 
-    var load = window.fetch && location.protocol !== "file:"
-      ? fetch(form.dataset.source).then(function (r) { if (!r.ok) throw r; return r.json(); })
-      : Promise.reject();
-    load.catch(function () { return fromList(items); }).then(function (data) {
-      var byId = {};
-      data.forEach(function (d) { byId[d.id] = d; });
-      var params = new URLSearchParams(location.search);
-      FIELDS.forEach(function (name) {
-        var select = form.elements[name], wanted = params.get(name);
-        if (select && wanted && Array.prototype.some.call(select.options, function (o) { return o.value === wanted; })) {
-          select.value = wanted;
-        }
-      });
-
-      function matches(d, f) {
-        return (!f.theme || d.theme === f.theme) &&
-          (!f.stage || d.stages.indexOf(f.stage) >= 0) &&
-          (!f.actor || d.actors.indexOf(f.actor) >= 0) &&
-          (!f.difficulty || d.difficulty === f.difficulty) &&
-          (!f.duration || bucket(d.duration_days && d.duration_days[1]) === f.duration);
+    var params = new URLSearchParams(location.search);
+    if (words) words.value = params.get("q") || "";
+    FIELDS.forEach(function (name) {
+      var select = form.elements[name], wanted = params.get(name);
+      if (select && wanted && Array.prototype.some.call(select.options, function (o) { return o.value === wanted; })) {
+        select.value = wanted;
       }
-
-      function update() {
-        var chosen = {}, query = new URLSearchParams(), shown = 0;
-        FIELDS.forEach(function (name) {
-          chosen[name] = form.elements[name].value;
-          if (chosen[name]) query.set(name, chosen[name]);
-        });
-        items.forEach(function (li) {
-          var visible = !!byId[li.dataset.id] && matches(byId[li.dataset.id], chosen);
-          li.hidden = !visible;
-          if (visible) shown += 1;
-        });
-        count.textContent = shown === 1 ? form.dataset.one : form.dataset.many.replace("{n}", shown);
-        var search = query.toString();
-        history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
-      }
-
-      form.addEventListener("change", update);
-      form.addEventListener("reset", function () { setTimeout(update, 0); });
-      form.addEventListener("submit", function (event) { event.preventDefault(); });
-      form.hidden = false;
-      update();
     });
+
+    function chosen() {
+      var values = {};
+      FIELDS.forEach(function (name) { values[name] = form.elements[name].value; });
+      return values;
+    }
+
+    function counted(n) {
+      return n === 1 ? form.dataset.one : form.dataset.many.replace("{n}", n);
+    }
+
+    function remember(values, text) {
+      var query = new URLSearchParams();
+      if (text) query.set("q", text);
+      FIELDS.forEach(function (name) { if (values[name]) query.set(name, values[name]); });
+      var state = query.toString();
+      history.replaceState(null, "", location.pathname + (state ? "?" + state : "") + location.hash);
+    }
+
+    function filter(values) {
+      var shown = 0;
+      items.forEach(function (li) {
+        var visible = FIELDS.every(function (name) {
+          return !values[name] || (li.dataset[name] || "").split(" ").indexOf(values[name]) >= 0;
+        });
+        li.hidden = !visible;
+        if (visible) shown += 1;
+      });
+      list.hidden = false;
+      hits.hidden = more.hidden = true;
+      return shown;
+    }
+
+    function ranked(values, text, ticket) {
+      var filters = { type: "recipe" };
+      FIELDS.forEach(function (name) { if (values[name]) filters[name] = values[name]; });
+      return search.load(form).then(function (index) {
+        return index.search(text, { filters: filters }, 250);
+      }).then(function (result) {
+        if (!result || ticket !== latest) return;  // a newer query is on its way
+        var shown = 0;
+        function next() {
+          return search.show(result.results, shown, shown + PAGE, hits).then(function (added) {
+            shown += added;
+            more.hidden = shown >= result.results.length;
+          });
+        }
+        more.onclick = function () {
+          var first = hits.children.length;
+          next().then(function () {
+            var link = hits.children[first] && hits.children[first].querySelector("a");
+            if (link) link.focus();
+          });
+        };
+        hits.textContent = "";
+        return next().then(function () {
+          list.hidden = true;
+          hits.hidden = false;
+          count.textContent = counted(result.results.length);
+        });
+      });
+    }
+
+    function update() {
+      var values = chosen(), text = words ? words.value.trim() : "", ticket = ++latest;
+      remember(values, text);
+      if (!text || !search) {
+        count.textContent = counted(filter(values));
+        return;
+      }
+      ranked(values, text, ticket).catch(function () {
+        if (ticket !== latest) return;
+        filter(values);
+        count.textContent = form.dataset.failed;
+      });
+    }
+
+    form.addEventListener("change", update);
+    if (words) words.addEventListener("input", update);
+    form.addEventListener("reset", function () { setTimeout(update, 0); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      update();
+      count.tabIndex = -1;
+      count.focus();  // to the results, as a submit button would take a reader without scripts
+    });
+    form.hidden = false;
+    update();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -132,7 +132,7 @@ def languages(project: Path) -> list[str]:
 
 
 ONE_PROCESS_BOOK_SIZE = 100  # where the book is also rendered by one process, for reference
-STAGES = ("floor", "check", "site", "engines", "material", "book", "handouts", "full")  # full: the cold and warm builds
+STAGES = ("floor", "check", "site", "engines", "material", "search", "book", "handouts", "full")  # full: the cold and warm builds
 ENGINES = ("mkdocs", "properdocs", "zensical")  # cookbook.yml's site_engine, each timed by the "engines" stage
 
 
@@ -153,6 +153,8 @@ def bench_size(count: int, workdir: Path, result: SizeResult, stages: tuple[str,
             result.add("site", site)
         if "material" in stages:  # the reference builds the pages our site stage left in build/docs/
             result.add("material", material_default(project, langs) if site.ok else Row("Material default", ok=False, notes="skipped: no pages"))
+    if "search" in stages:
+        bench_search(project, result)
     if "engines" in stages:
         # The same site by each engine that can build our pages, side by side (one run each).
         for engine in ENGINES:
@@ -179,6 +181,33 @@ def bench_size(count: int, workdir: Path, result: SizeResult, stages: tuple[str,
             handouts.notes = f"{made} handouts; {made / handouts.wall:.1f}/s; {100 * handouts.wall / made:.1f} s per 100" if made else "no handouts found"
         result.add("handouts", handouts)
     return cold_and_warm(project, result) if "full" in stages else result
+
+
+SEARCH_TIMED, SEARCH_COUNTED = "mittari", "mittareita"  # a form both searches find; an inflected one
+
+
+def bench_search(project: Path, result: SizeResult) -> None:
+    """Our search (Pagefind, read by our box) and Material's default (lunr) on the same recipe
+    page, each in chromium with the CPU slowed 4 × (bench/search_speed.py). Needs the site and
+    Material-default stages' output."""
+    recipe = sorted(p.name for p in (project / "recipes").iterdir() if p.is_dir())[0]
+    sites = {"ours": (project / "site", "Pagefind, our search box"),
+             "material": (project / "material-default" / "site" / "fi", "Material's default search (lunr)")}
+    for kind, (folder, label) in sites.items():
+        stage = f"search: {label}, to first results, CPU 4× slower"
+        if not (folder / "recipes" / recipe).is_dir():
+            result.add(f"search_{kind}", Row(stage, ok=False, notes="not measured: run the site and material stages"))
+            continue
+        done = subprocess.run([PYTHON, str(ROOT / "bench" / "search_speed.py"), str(folder), f"recipes/{recipe}/", kind,
+                               SEARCH_TIMED, SEARCH_COUNTED], cwd=ROOT, env=ENV, capture_output=True, text=True)
+        if done.returncode != 0:
+            result.add(f"search_{kind}", Row(stage, ok=False, notes="failed: " + (done.stderr.strip().splitlines() or ["?"])[-1][:200]))
+            continue
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        result.values[f"search_{kind}_kb"] = found["bytes"] / 1000
+        result.add(f"search_{kind}", Row(stage, wall=found["seconds"], notes=(
+            f"'{SEARCH_TIMED}': {found['bytes'] / 1000:.0f} kB in {found['requests']} requests from opening the page; "
+            f"'{SEARCH_COUNTED}' finds {found['results']}")))
 
 
 @contextmanager
@@ -329,6 +358,9 @@ TARGETS = (
     Target("whole site ≤ 2.5 × the floor", lambda r, _: ratios(r)["site / floor"], 2.5, True, " ×"),
     Target("whole site ≥ 4 × faster than Material's default layout", lambda r, _: ratios(r)["Material default / site"], 4, False, " ×"),
     Target("site time(1000) / time(100) ≤ 12", lambda _, b: scaling(b.sizes), 12, True, " ×"),
+    Target("search: ≤ 300 kB from opening a recipe page to the first results",
+           lambda r, _: r.values.get("search_ours_kb"), 300, True, " kB"),
+    Target("search: first results ≤ 1.5 s with the CPU slowed 4 ×", lambda r, _: r.wall("search_ours"), 1.5, True, " s"),
     Target("A4 book ≥ 25 pages/s", lambda r, _: ratios(r)["A4 book pages/s"], 25, False, " pages/s"),
     Target("peak memory of the book build ≤ 500 MB", lambda r, _: r.rows["book"].peak_mb if "book" in r.rows and r.rows["book"].ok else None, 500, True, " MB"),
     Target("100 handouts ≤ 15 s", lambda r, _: ratios(r)["handouts: s per 100"], 15, True, " s"),
@@ -405,6 +437,12 @@ def report(bench: Bench, workdir: Path) -> str:
              f"- engines: the same, once with each `site_engine` ({', '.join(ENGINES)}) set in the project's cookbook.yml",
              f"- Material default: `python -m mkdocs build -q -f {project}/material-default/mkdocs.<lang>.yml` per language, "
              "one after the other (Material theme, font: false, search + tags, same extensions, no nav, no INHERIT)",
+             "- search: `python bench/search_speed.py <site> recipes/<first>/ ours|material mittari mittareita`: chromium "
+             "with the CPU slowed 4 ×, the first recipe page of the Finnish edition opened from a local server, "
+             f"'{SEARCH_TIMED}' typed into the search box at once; the bytes the server sent from opening the page to the first "
+             "result on screen (a web worker's downloads included; nothing compressed), and the time from the first keystroke; "
+             f"then how many pages the box says '{SEARCH_COUNTED}' finds. Ours on the site stage's output, Material's default "
+             "search on the Material-default stage's",
              f"- A4 book: `python build.py --project {project} --quiet pdf --only book` (pages counted with pypdf); "
              f"at N = {ONE_PROCESS_BOOK_SIZE} also with `--jobs 1 --no-cache`, the same book by one process: the reference "
              "for the parallel one, and a gauge of the machine's speed that day (this machine's has varied by a third from hour to hour)",

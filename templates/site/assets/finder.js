@@ -63,9 +63,9 @@
       var filters = { type: "recipe" };
       FIELDS.forEach(function (name) { if (values[name]) filters[name] = values[name]; });
       return search.load(form).then(function (index) {
-        return index.search(text, { filters: filters }, 250);
+        return index.search(text, { filters: filters });
       }).then(function (result) {
-        if (!result || ticket !== latest) return;  // a newer query is on its way
+        if (ticket !== latest) return;  // a newer query is on its way
         var shown = 0;
         function next() {
           return search.show(result.results, shown, shown + PAGE, hits).then(function (added) {
@@ -103,8 +103,15 @@
       });
     }
 
+    var timer = null;
     form.addEventListener("change", update);
-    if (words) words.addEventListener("input", update);
+    if (words && search) {
+      words.addEventListener("input", function () {  // a search per word typed, not per letter
+        search.load(form).catch(function () {});
+        clearTimeout(timer);
+        timer = setTimeout(update, search.pause);
+      });
+    }
     form.addEventListener("reset", function () { setTimeout(update, 0); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();

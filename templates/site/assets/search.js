@@ -6,12 +6,12 @@
    lists every recipe. */
 (function () {
   "use strict";
-  var SHOWN = 8;        // results in the header's list; all of them are in the finder
+  var SHOWN = 6;        // results in the header's list; all of them are in the finder
+  var PAUSE = 150;      // ms after the last keystroke: a search per word typed, not per letter
   var backends = {};
 
   /* The index named by a form's data-index, under its data-root (a page-relative address):
-     an object whose search(words, {filters}, wait) resolves to {results: [{data()}]}, or to
-     null when a newer search has replaced it. */
+     an object whose search(words, {filters}) resolves to {results: [{data()}]}. */
   function load(form) {
     var root = new URL(form.dataset.root, location.href).href, kind = form.dataset.index;
     var key = kind + " " + root;
@@ -22,10 +22,14 @@
     return backends[key];
   }
 
+  /* Pagefind in the page itself (its worker would be one download more), started at once: its
+     program, its metadata and its WebAssembly load while the reader is still typing. */
   function pagefind(root) {
     return import(new URL("pagefind/pagefind.js", root).href).then(function (index) {
       return index.options({ excerptLength: 22 }).then(function () {
-        return { search: function (words, options, wait) { return index.debouncedSearch(words, options, wait); } };
+        return index.init();
+      }).then(function () {
+        return { search: function (words, options) { return index.search(words, options); } };
       });
     });
   }
@@ -168,7 +172,7 @@
     });
   }
 
-  window.cookbookSearch = { load: load, show: show, count: count };
+  window.cookbookSearch = { load: load, show: show, count: count, pause: PAUSE };
 
   function header(form) {
     var input = form.elements.q, panel = document.getElementById("cb-search-panel");
@@ -181,6 +185,13 @@
       if (focusInput) input.focus();
     }
 
+    var timer = null;
+    function typed() {
+      load(form).catch(function () {});  // the index loads while the words are typed
+      clearTimeout(timer);
+      timer = setTimeout(run, PAUSE);
+    }
+
     function run() {
       var words = input.value.trim(), ticket = ++latest;
       if (words.length < 2) {
@@ -189,9 +200,9 @@
         return;
       }
       load(form).then(function (index) {
-        return index.search(words, {}, 200);
+        return index.search(words, {});
       }).then(function (search) {
-        if (!search || ticket !== latest) return;  // a newer query is on its way
+        if (ticket !== latest) return;  // a newer query is on its way
         list.textContent = "";
         return show(search.results, 0, SHOWN, list).then(function () {
           if (ticket !== latest) return;
@@ -225,8 +236,11 @@
       return Array.prototype.slice.call(panel.querySelectorAll("a"));
     }
 
-    input.addEventListener("input", run);
-    input.addEventListener("focus", function () {
+    input.addEventListener("input", typed);
+    input.addEventListener("focus", function () {  // the reader is about to type: get the index ready
+      load(form).catch(function () {});
+    });
+    input.addEventListener("click", function () {  // back into the box: its results again
       if (input.value.trim().length >= 2 && list.childNodes.length) panel.hidden = false;
     });
     // Arrow keys move from the box through the results and back; Escape closes them.
@@ -239,8 +253,9 @@
         } else if (opener && !opener.hidden) {
           setOpen(false);
         }
-      } else if (event.key === "ArrowDown" && !panel.hidden && targets.length) {
+      } else if (event.key === "ArrowDown" && targets.length && input.value.trim().length >= 2) {
         event.preventDefault();
+        panel.hidden = false;  // closed with Escape: the same results again
         targets[Math.min(at + 1, targets.length - 1)].focus();
       } else if (event.key === "ArrowUp" && at >= 0) {
         event.preventDefault();

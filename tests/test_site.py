@@ -108,8 +108,8 @@ def test_each_recipe_page_lists_all_its_metrics(site: Path, cookbook):
         edition = site if lang == "fi" else site / lang
         for recipe in cookbook.recipes_in(lang):
             html = (edition / "recipes" / recipe.id / "index.html").read_text(encoding="utf-8")
-            table = html[html.index("<table>"):html.index("</table>")]
-            rows = [html_unescape(cell) for cell in re.findall(r"<tr>\s*<td>(.*?)</td>", table, re.S)]
+            table = html[html.index("<table"):html.index("</table>")]
+            rows = [html_unescape(cell) for cell in re.findall(r"<tr[^>]*>\s*<td[^>]*>(.*?)</td>", table, re.S)]
             assert rows == [m.name for m in recipe.metrics]
 
 

@@ -117,6 +117,12 @@ def book_files(project: Project, lang: str) -> list[tuple[str, str]]:
     return files
 
 
+def card_files(project: Project, lang: str) -> list[tuple[str, str]]:
+    """(format label, file name) of a language's two card decks: single cards, and sheets."""
+    strings = project.language(lang).strings
+    return [(strings["print"]["formats"][kind], strings["pdf"][kind]) for kind in ("cards", "card_sheets")]
+
+
 def duration_days(recipe: Recipe) -> tuple[float, float] | None:
     if recipe.duration is None:
         return None
@@ -229,6 +235,9 @@ def render_pages(
         repository=project.settings.get("repository", {}), tag_ids=ids,
         languages={language.code: language.strings["name"] for language in project.languages},
         book_files={language.code: book_files(project, language.code) for language in project.languages},
+        # Decks are made only for languages that have recipes (cookbook.pdf_jobs.build_pdfs).
+        card_files={language.code: card_files(project, language.code) for language in project.languages
+                    if cookbook.recipes_in(language.code)},
     )
     files: dict[str, str | bytes] = {}
 
@@ -257,7 +266,9 @@ def render_pages(
     page("metrics.md", "metrics.md.j2", recipes=edition.recipes)
     page("methods.md", "methods.md.j2", recipes=edition.recipes)
     page("finder.md", "finder.md.j2", recipes=edition.recipes)
-    page("materials.md", "materials.md.j2", recipes=edition.recipes, handout=lambda r: handout_name(r.id, lang))
+    # The offline copy (file names for URLs) is the zip's content: it has no zip to offer.
+    page("materials.md", "materials.md.j2", recipes=edition.recipes, handout=lambda r: handout_name(r.id, lang),
+         offline_copy=not directory_urls)
     tagged = [(tag, [r for r in edition.recipes if tag in r.tags]) for tag in ids]
     page("tags.md", "tags.md.j2", tags=tagged)
     files["finder.json"] = json.dumps(finder_data(edition), ensure_ascii=False, indent=1) + "\n"

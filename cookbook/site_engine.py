@@ -94,7 +94,9 @@ def write_engine_config(project: Project, lang: str, nav: list[Any], offline: bo
         "nav": nav,
         "extra": {"alternate": [
             # Each edition's root, relative to this edition's root (the `url` filter resolves it per page).
-            {"name": language.strings["name"], "lang": language.code, "link": edition_root(project, language.code, lang)}
+            # The offline copy names the file: opened from disk, a folder does not open its index.html.
+            {"name": language.strings["name"], "lang": language.code,
+             "link": edition_root(project, language.code, lang, index_file=offline)}
             for language in project.languages
         ]},
     }
@@ -135,10 +137,11 @@ def engine_extensions(mkdocs_config: dict[str, Any]) -> list[Any]:
     return [{"toc": configs.get("toc") or {}}]
 
 
-def edition_root(project: Project, target: str, current: str) -> str:
+def edition_root(project: Project, target: str, current: str, index_file: bool = False) -> str:
     source = project.source_language.code
     up = "" if current == source else "../"
-    return up + ("" if target == source else f"{target}/") or "./"
+    root = up + ("" if target == source else f"{target}/")
+    return root + "index.html" if index_file else root or "./"
 
 
 def engine_command(project: Project, action: str, lang: str, offline: bool = False, preview: bool = False) -> list[str]:
@@ -323,9 +326,10 @@ def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, 
         extras = site_extras(project, cookbook)  # made while the engines run
         for run, lang, offline, key in runs:
             run.wait()
-            if lang != project.source_language.code:
+            if lang != project.source_language.code or offline:
                 # A server answers every missing page with the root's 404.html; this one, written
-                # for the root, would carry broken links.
+                # for the root, would carry broken links. The offline copy, opened from disk, has
+                # no server to show one, and its links (from the published address) lead nowhere.
                 (engine_site_dir(project, lang, offline) / "404.html").unlink(missing_ok=True)
             if offline:
                 write_local_index(engine_site_dir(project, lang, offline))

@@ -108,8 +108,8 @@ def test_each_recipe_page_lists_all_its_metrics(site: Path, cookbook):
         edition = site if lang == "fi" else site / lang
         for recipe in cookbook.recipes_in(lang):
             html = (edition / "recipes" / recipe.id / "index.html").read_text(encoding="utf-8")
-            table = html[html.index("<table>"):html.index("</table>")]
-            rows = [html_unescape(cell) for cell in re.findall(r"<tr>\s*<td>(.*?)</td>", table, re.S)]
+            table = html[html.index("<table"):html.index("</table>")]
+            rows = [html_unescape(cell) for cell in re.findall(r"<tr[^>]*>\s*<td[^>]*>(.*?)</td>", table, re.S)]
             assert rows == [m.name for m in recipe.metrics]
 
 
@@ -185,3 +185,65 @@ def test_open_data(site: Path, cookbook):
     assert len(rows) == sum(len(r.metrics) for lang in cookbook.languages for r in cookbook.recipes_in(lang))
     data = json.loads((site / "data" / "recipes.json").read_text(encoding="utf-8"))
     assert {r["id"] for r in data["recipes"]["fi"]} == {r.id for r in cookbook.recipes_in("fi")}
+
+
+class Headings(HTMLParser):
+    """The levels of a page's headings, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if re.fullmatch(r"h[1-6]", tag):
+            self.levels.append(int(tag[1]))
+
+
+def test_no_page_skips_a_heading_level(site: Path):
+    """Every page opens with its h1 and goes down one level at a time (WCAG 1.3.1): a screen
+    reader's list of headings shows the page's outline."""
+    skipped = []
+    for path in sorted(site.rglob("*.html")):
+        parser = Headings()
+        parser.feed(path.read_text(encoding="utf-8"))
+        levels = parser.levels
+        if levels and levels[0] != 1:
+            skipped.append(f"{path.relative_to(site)}: starts at h{levels[0]}")
+        skipped += [f"{path.relative_to(site)}: h{above} then h{below}"
+                    for above, below in zip(levels, levels[1:]) if below > above + 1]
+    assert not skipped, "\n".join(skipped[:20])
+
+
+def test_materials_page_links_the_card_decks(site: Path, pages: dict[Path, Links], built_project: Path, cookbook):
+    project = Project(built_project)
+    for edition in (site / "materials" / "index.html", site / "en" / "materials" / "index.html"):
+        linked = {resolve(site, edition, href)[0] for tag, href, _ in pages[edition].refs if tag == "a"}
+        for lang in cookbook.languages:
+            names = project.language(lang).strings["pdf"]
+            for deck in (site / "downloads" / names["cards"], site / "downloads" / names["card_sheets"]):
+                assert deck in linked, f"{edition.relative_to(site)} does not link {deck.name}"
+                assert deck.read_bytes().startswith(b"%PDF"), deck
+
+
+def test_every_link_of_the_offline_copy_resolves_to_a_file_in_it(built_project: Path):
+    """The offline copy is opened from disk: a link must name a file inside it (a folder does
+    not open its index.html, and nothing answers a missing page)."""
+    offline = (built_project / "build" / "offline-site").resolve()
+    parsed: dict[Path, Links] = {}
+    for path in sorted(offline.rglob("*.html")):
+        parsed[path] = Links()
+        parsed[path].feed(path.read_text(encoding="utf-8"))
+    assert len(parsed) > 80
+    broken = []
+    for page, links in parsed.items():
+        for tag, href, _ in links.refs:
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href) or href.startswith("//"):
+                continue  # another host: not the copy's to resolve
+            parts = urlsplit(href)
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            where = f"{page.relative_to(offline)}: {href}"
+            if parts.path.startswith("/") or not target.is_file() or not target.is_relative_to(offline):
+                broken.append(where)
+            elif parts.fragment and target in parsed and parts.fragment not in parsed[target].ids:
+                broken.append(f"{where} (no #{parts.fragment})")
+    assert not broken, "\n".join(broken[:20])

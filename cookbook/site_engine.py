@@ -92,13 +92,21 @@ def write_engine_config(project: Project, lang: str, nav: list[Any], offline: bo
         "plugins": plugins,
         "markdown_extensions": engine_extensions(base),
         "nav": nav,
-        "extra": {"alternate": [
-            # Each edition's root, relative to this edition's root (the `url` filter resolves it per page).
-            # The offline copy names the file: opened from disk, a folder does not open its index.html.
-            {"name": language.strings["name"], "lang": language.code,
-             "link": edition_root(project, language.code, lang, index_file=offline)}
-            for language in project.languages
-        ]},
+        "extra": {
+            # Material's header shows the language switch (our partials/alternate.html) when
+            # `alternate` is set; given a list, its base template would also link each edition's
+            # home page as every page's hreflang counterpart, and its script would download every
+            # edition's sitemap.xml on each page view (10 kB at 1000 recipes, parsed on the main
+            # thread). A flag keeps the switch without either; the switch reads `editions`.
+            "alternate": True,
+            "editions": [
+                # Each edition's root, relative to this edition's root (the `url` filter resolves it per page).
+                # The offline copy names the file: opened from disk, a folder does not open its index.html.
+                {"name": language.strings["name"], "lang": language.code,
+                 "link": edition_root(project, language.code, lang, index_file=offline)}
+                for language in project.languages
+            ],
+        },
     }
     if offline:
         # Material's offline plugin would load this polyfill from a CDN; we serve our own copy.

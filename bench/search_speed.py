@@ -6,7 +6,8 @@ and the time from the first keystroke to the first result on screen.
     python bench/search_speed.py SITE_FOLDER PAGE_PATH (ours|material) WORDS [COUNT_WORDS]
 
 prints one JSON line: {"bytes", "requests", "seconds", "results"} (results: how many the box
-says COUNT_WORDS finds, typed after the measurement, in a fresh page).
+says COUNT_WORDS finds, typed after the measurement, in a fresh page). With SEARCH_SPEED_DEBUG=1
+each body served is listed on stderr with its size.
 """
 
 from __future__ import annotations

@@ -20,8 +20,10 @@ from typing import IO
 from .errors import CookbookError, tool_failure
 
 BUNDLE = "pagefind"  # the bundle's folder in each edition's root
-# Only the engine's main content is indexed: not the header, navigation, footer or skip link.
+# Only the engine's main content is indexed: not the header, navigation, footer or skip link;
+# and no button's label ("back to top", "show more") is a page's text.
 ROOT_SELECTOR = "main"
+EXCLUDED = "button"
 # What Pagefind writes that the site does not use: its ready-made interfaces (ours is
 # search.js), which would only add to the site's size.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -76,7 +78,7 @@ def start_index(lang: str, site_dir: Path) -> IndexRun:
     shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
     log = tempfile.TemporaryFile()
     command = [str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", BUNDLE,
-               "--root-selector", ROOT_SELECTOR, "--force-language", lang, "--quiet"]
+               "--root-selector", ROOT_SELECTOR, "--exclude-selectors", EXCLUDED, "--force-language", lang, "--quiet"]
     try:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     except OSError as error:

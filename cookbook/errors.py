@@ -87,8 +87,20 @@ def tool_failure(output: str, writing_to: Path | None = None) -> str:
             in_news = True  # an engine's news and the lines that continue it
             continue
         in_news = False
-        kept.append(line)
-    return "\n".join(line for line in kept if line.strip()).strip()
+        kept.append(os_error_line(line, writing_to))
+    # An engine that logs a system error and then raises it says the same thing twice.
+    return "\n".join(dict.fromkeys(line for line in kept if line.strip())).strip()
+
+
+def os_error_line(line: str, writing_to: Path | None = None) -> str:
+    """A logged line that carries a system error ("ERROR - Error building page 'x.md': [Errno 28]
+    No space left on device"), said in our words like a raised one."""
+    found = ERRNO_LINE.search(line)
+    if found is None:
+        return line
+    number, text, filename = found.groups()
+    filename = filename or (str(writing_to) if writing_to is not None else None)
+    return describe_os_error(OSError(int(number), text, filename) if filename else OSError(int(number), text))
 
 
 def exception_line(line: str, writing_to: Path | None = None) -> str:
@@ -96,11 +108,8 @@ def exception_line(line: str, writing_to: Path | None = None) -> str:
     if match is None:
         return line
     name, message = match.groups()
-    found = ERRNO_LINE.search(message)
-    if found is not None:
-        number, text, filename = found.groups()
-        filename = filename or (str(writing_to) if writing_to is not None else None)
-        return describe_os_error(OSError(int(number), text, filename) if filename else OSError(int(number), text))
+    if ERRNO_LINE.search(message) is not None:
+        return os_error_line(message, writing_to)
     library = missing_library(Exception(message))
     return library or f"{name.rsplit('.', 1)[-1]}: {message}"
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from .build_lock import held_lock
 from .errors import CookbookError, tool_failure
 
 BUNDLE = "pagefind"  # the bundle's folder in each edition's root
@@ -80,7 +81,8 @@ def start_index(lang: str, site_dir: Path) -> IndexRun:
     command = [str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", BUNDLE,
                "--root-selector", ROOT_SELECTOR, "--exclude-selectors", EXCLUDED, "--force-language", lang, "--quiet"]
     try:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   pass_fds=held_lock())  # an indexer outliving a killed build keeps the next one waiting
     except OSError as error:
         log.close()
         raise SearchIndexError(f"the search indexer Pagefind could not start: {error.strerror or error}") from None

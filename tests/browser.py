@@ -51,6 +51,9 @@ def axe_violations(tab, rules: dict[str, object] = WCAG_AA) -> list[str]:
     a line per rule."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # The page as a reader meets it, its scripts settled: on a busy machine an engine's script
+    # may still be setting up its header (Zensical's palette) when the network is idle.
+    tab.evaluate("new Promise(done => requestIdleCallback(() => requestAnimationFrame(() => done()), {timeout: 5000}))")
     # Details of violations only: collecting every passing node's takes axe most of its time
     # on a page of long tables.
     result = Axe().run(tab, options={"runOnly": rules, "resultTypes": ["violations"]})

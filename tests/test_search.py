@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from browser import launch, serve
+from browser import WCAG22_AA, axe_violations, launch, serve
 from cookbook.local_search import page_entry
 
 # Each query with the forms of its word that a page may hold: a page holding any of them must be
@@ -103,6 +103,8 @@ def test_header_search_by_keyboard(browser, built_project: Path):
     assert first.locator(".cb-hit__title").inner_text()
     assert first.locator(".cb-hit__theme").inner_text()
     assert first.locator(".cb-hit__excerpt mark").count() > 0, "the matching words are marked in the passage"
+    problems = axe_violations(tab, WCAG22_AA)  # with the results open
+    assert not problems, "\n".join(problems)
     tab.keyboard.press("ArrowDown")
     assert tab.evaluate("document.activeElement.classList.contains('cb-hit__title')")
     target = tab.evaluate("document.activeElement.href")
@@ -132,6 +134,8 @@ def test_header_search_opens_from_a_button_on_a_phone(browser):
     tab.keyboard.type("measuring")
     tab.wait_for_selector("#cb-search-results li a")
     assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+    problems = axe_violations(tab, WCAG22_AA)
+    assert not problems, "\n".join(problems)
     tab.keyboard.press("Escape")
     tab.keyboard.press("Escape")
     assert opener.get_attribute("aria-expanded") == "false"
@@ -146,6 +150,8 @@ def test_finder_words_and_choices_work_together_and_stay_in_the_address(browser,
     tab.wait_for_selector("#cb-finder-hits li a")
     everything = tab.locator("#cb-finder-hits > li").count()
     assert tab.locator("#cb-finder-results").is_hidden()
+    problems = axe_violations(tab, WCAG22_AA)  # with the ranked results shown
+    assert not problems, "\n".join(problems)
     assert re.match(rf"{everything} reseptiä", tab.locator("#cb-finder-count").inner_text())
     # A theme that holds some of the results but not all of them.
     themes = tab.locator("#cb-finder-hits .cb-hit__theme").all_inner_texts()

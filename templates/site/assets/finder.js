@@ -45,46 +45,66 @@
       history.replaceState(null, "", location.pathname + (state ? "?" + state : "") + location.hash);
     }
 
+    function fits(li, values) {
+      return FIELDS.every(function (name) {
+        return !values[name] || (li.dataset[name] || "").split(" ").indexOf(values[name]) >= 0;
+      });
+    }
+
     function filter(values) {
       var shown = 0;
       items.forEach(function (li) {
-        var visible = FIELDS.every(function (name) {
-          return !values[name] || (li.dataset[name] || "").split(" ").indexOf(values[name]) >= 0;
-        });
-        li.hidden = !visible;
-        if (visible) shown += 1;
+        li.hidden = !fits(li, values);
+        if (!li.hidden) shown += 1;
       });
       list.hidden = false;
       hits.hidden = more.hidden = true;
       return shown;
     }
 
+    // A result's recipe in the list, by the address both link to.
+    var byPath = {};
+    items.forEach(function (li) { byPath[li.querySelector("a").pathname] = li; });
+    function recipeOf(data) {
+      return byPath[new URL(data.url, location.href).pathname];
+    }
+
     function ranked(values, text, ticket) {
-      var filters = { type: "recipe" };
-      FIELDS.forEach(function (name) { if (values[name]) filters[name] = values[name]; });
+      var chosen = FIELDS.some(function (name) { return values[name]; });
       return search.load(form).then(function (index) {
-        return index.search(text, { filters: filters });
+        return index.search(text, { filters: { type: "recipe" } });
       }).then(function (result) {
         if (ticket !== latest) return;  // a newer query is on its way
-        var shown = 0;
-        function next() {
-          return search.show(result.results, shown, shown + PAGE, hits).then(function (added) {
-            shown += added;
-            more.hidden = shown >= result.results.length;
+        // With choices, every result is read and checked against the list; without, a page
+        // of results at a time.
+        var reading = chosen ? Promise.all(result.results.map(function (r) { return r.data(); })).then(function (found) {
+          return found.filter(function (data) { var li = recipeOf(data); return li && fits(li, values); });
+        }) : null;
+        return Promise.resolve(reading).then(function (matching) {
+          if (ticket !== latest) return;
+          var total = matching ? matching.length : result.results.length, shown = 0;
+          function next() {
+            var page = matching ? Promise.resolve(matching.slice(shown, shown + PAGE))
+              : Promise.all(result.results.slice(shown, shown + PAGE).map(function (r) { return r.data(); }));
+            return page.then(function (found) {
+              search.render(found, hits);
+              shown += found.length;
+              more.hidden = shown >= total;
+            });
+          }
+          more.onclick = function () {
+            var first = hits.children.length;
+            next().then(function () {
+              var link = hits.children[first] && hits.children[first].querySelector("a");
+              if (link) link.focus();
+            });
+          };
+          hits.textContent = "";
+          return next().then(function () {
+            list.hidden = true;
+            hits.hidden = false;
+            count.textContent = counted(total);
           });
-        }
-        more.onclick = function () {
-          var first = hits.children.length;
-          next().then(function () {
-            var link = hits.children[first] && hits.children[first].querySelector("a");
-            if (link) link.focus();
-          });
-        };
-        hits.textContent = "";
-        return next().then(function () {
-          list.hidden = true;
-          hits.hidden = false;
-          count.textContent = counted(result.results.length);
         });
       });
     }

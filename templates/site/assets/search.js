@@ -161,18 +161,23 @@
     return n === 1 ? element.dataset.one : element.dataset.many.replace("{n}", n);
   }
 
+  /* Results' data (title, theme, passage, address) as items of `list`. */
+  function render(found, list) {
+    found.forEach(function (data) {
+      var li = item(data);
+      if (li) list.appendChild(li);
+    });
+  }
+
   /* The results list shows `results` from `start`; resolves to how many it added. */
   function show(results, start, end, list) {
     return Promise.all(results.slice(start, end).map(function (r) { return r.data(); })).then(function (found) {
-      found.forEach(function (data) {
-        var li = item(data);
-        if (li) list.appendChild(li);
-      });
+      render(found, list);
       return found.length;
     });
   }
 
-  window.cookbookSearch = { load: load, show: show, count: count, pause: PAUSE };
+  window.cookbookSearch = { load: load, show: show, render: render, count: count, pause: PAUSE };
 
   function header(form) {
     var input = form.elements.q, panel = document.getElementById("cb-search-panel");

@@ -173,3 +173,25 @@ def vnu() -> list[str]:
     if not VNU_JAR.is_file():
         pytest.fail(f"{VNU_JAR.relative_to(ROOT)} is missing: run `make setup` (npm ci in tools/node)", pytrace=False)
     return [java, "-jar", str(VNU_JAR)]
+
+
+@pytest.fixture(scope="module")
+def browser_site(built_project: Path):
+    """The shipped cookbook's site on loopback, and chromium to read it: (base URL, browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import launch, serve
+
+    with serve(built_project / "site") as base_url, sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield base_url, browser
+        browser.close()
+
+
+def unzipped_offline_copy(built_project: Path, target: Path) -> Path:
+    """The built site's offline zip, unpacked as a reader would: the folder that holds index.html."""
+    import zipfile
+
+    with zipfile.ZipFile(built_project / "site" / "offline" / "keittokirja-offline.zip") as archive:
+        archive.extractall(target)
+    return target / "keittokirja"

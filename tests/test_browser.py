@@ -9,9 +9,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from browser import WCAG22_AA, axe_violations, launch, serve
+from browser import WCAG22_AA, axe_violations
+from conftest import unzipped_offline_copy
 
 # One page of each kind a reader lands on; the recipe page and the metrics catalog carry the
 # widest content (the metric tables).
@@ -30,14 +30,6 @@ WORDS_WIDER_THAN_CELLS = """() => {
     unbreakable.remove();
     return wider;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser_site(built_project: Path):
-    with serve(built_project / "site") as base_url, sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield base_url, browser
-        browser.close()
 
 
 def first_recipe(built_project: Path, lang: str) -> str:
@@ -160,12 +152,8 @@ def test_finder_without_javascript_shows_every_recipe(browser_site):
 
 
 def test_offline_zip_works_opened_from_disk(browser_site, built_project: Path, tmp_path: Path):
-    import zipfile
-
     _, browser = browser_site
-    with zipfile.ZipFile(built_project / "site" / "offline" / "keittokirja-offline.zip") as archive:
-        archive.extractall(tmp_path)
-    root = tmp_path / "keittokirja"
+    root = unzipped_offline_copy(built_project, tmp_path)
     recipe = first_recipe(built_project, "fi")
     tab = browser.new_page()
     requests: list[str] = []

@@ -6,14 +6,13 @@ another host, and nothing of the index loaded before someone searches."""
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from browser import WCAG22_AA, axe_violations, launch, serve
+from browser import WCAG22_AA, axe_violations
+from conftest import unzipped_offline_copy
 from cookbook.local_search import page_entry
 
 # Each query with the forms of its word that a page may hold: a page holding any of them must be
@@ -23,14 +22,6 @@ QUERIES = {
     "fi2": ("yrittäjien", r"yrittäj(?:ä|än|ää|ät|ien|iä|ille|illä|iltä|istä|issä|iin|inä|iksi|ässä|ästä|älle|ällä|ältä|äksi|änä)"),
     "en": ("measuring", r"measur(?:e|es|ed|ing|ement|ements)"),
 }
-
-
-@pytest.fixture(scope="module")
-def browser(built_project: Path):
-    with serve(built_project / "site") as base_url, sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield base_url, chromium
-        chromium.close()
 
 
 def edition(site: Path, lang: str) -> Path:
@@ -66,8 +57,8 @@ def foreign(requests: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("key", QUERIES)
-def test_web_search_finds_every_inflected_form(browser, built_project: Path, key: str):
-    base_url, chromium = browser
+def test_web_search_finds_every_inflected_form(browser_site, built_project: Path, key: str):
+    base_url, chromium = browser_site
     words, forms = QUERIES[key]
     lang = key[:2]
     root = base_url + ("" if lang == "fi" else f"{lang}/")
@@ -81,8 +72,8 @@ def test_web_search_finds_every_inflected_form(browser, built_project: Path, key
     assert expected <= found, f"'{words}' missed {sorted(expected - found)}"
 
 
-def test_header_search_by_keyboard(browser, built_project: Path):
-    base_url, chromium = browser
+def test_header_search_by_keyboard(browser_site, built_project: Path):
+    base_url, chromium = browser_site
     recipe = sorted(p.name for p in (built_project / "site" / "recipes").iterdir() if p.is_dir())[0]
     tab = chromium.new_page(viewport={"width": 1280, "height": 900})
     requests: list[str] = []
@@ -121,8 +112,8 @@ def test_header_search_by_keyboard(browser, built_project: Path):
     tab.close()
 
 
-def test_header_search_opens_from_a_button_on_a_phone(browser):
-    base_url, chromium = browser
+def test_header_search_opens_from_a_button_on_a_phone(browser_site):
+    base_url, chromium = browser_site
     tab = chromium.new_page(viewport={"width": 390, "height": 800})
     tab.goto(base_url + "en/")
     opener = tab.locator(".cb-search__open")
@@ -143,8 +134,8 @@ def test_header_search_opens_from_a_button_on_a_phone(browser):
     tab.close()
 
 
-def test_finder_words_and_choices_work_together_and_stay_in_the_address(browser, built_project: Path):
-    base_url, chromium = browser
+def test_finder_words_and_choices_work_together_and_stay_in_the_address(browser_site, built_project: Path):
+    base_url, chromium = browser_site
     tab = chromium.new_page()
     tab.goto(base_url + "finder/?q=mittari")
     tab.wait_for_selector("#cb-finder-hits li a")
@@ -176,11 +167,9 @@ def test_finder_words_and_choices_work_together_and_stay_in_the_address(browser,
     other.close()
 
 
-def test_offline_copy_finds_inflected_forms_from_disk(browser, built_project: Path, tmp_path: Path):
-    _, chromium = browser
-    with zipfile.ZipFile(built_project / "site" / "offline" / "keittokirja-offline.zip") as archive:
-        archive.extractall(tmp_path)
-    root = tmp_path / "keittokirja"
+def test_offline_copy_finds_inflected_forms_from_disk(browser_site, built_project: Path, tmp_path: Path):
+    _, chromium = browser_site
+    root = unzipped_offline_copy(built_project, tmp_path)
     words, forms = QUERIES["fi"]
     expected = pages_with(root, forms)
     tab = chromium.new_page()

@@ -440,7 +440,7 @@ def report(bench: Bench, workdir: Path) -> str:
              "- search: `python bench/search_speed.py <site> recipes/<first>/ ours|material mittari mittareita`: chromium "
              "with the CPU slowed 4 ×, the first recipe page of the Finnish edition opened from a local server, "
              f"'{SEARCH_TIMED}' typed into the search box at once; the bytes the server sent from opening the page to the first "
-             "result on screen (a web worker's downloads included; nothing compressed), and the time from the first keystroke; "
+             "result on screen (a web worker's downloads included; text gzipped, as a static host sends it), and the time from the first keystroke; "
              f"then how many pages the box says '{SEARCH_COUNTED}' finds. Ours on the site stage's output, Material's default "
              "search on the Material-default stage's",
              f"- A4 book: `python build.py --project {project} --quiet pdf --only book` (pages counted with pypdf); "

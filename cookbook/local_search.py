@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from .files import write_if_changed
+from .search_index import EXCLUDED, ROOT_SELECTOR
 
 INDEX_FILE = "search-index.js"
-SKIPPED = frozenset({"script", "style", "nav", "header", "footer", "form", "svg", "button", "select",
-                     "template", "noscript"})
+# Pagefind's rules, as tag names: its root, what it leaves out, and ours (search_index.py).
+ROOT = ROOT_SELECTOR
+SKIPPED = frozenset({"script", "style", "nav", "header", "footer", "form", "svg", "select", "template",
+                     "noscript", EXCLUDED})
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
 
@@ -41,7 +44,7 @@ class PageText(HTMLParser):
             self.text.append(" ")
             return
         found = dict(attrs)
-        if tag == "main":
+        if tag == ROOT:
             self.in_main += 1
         if not self.in_main:
             return
@@ -64,7 +67,7 @@ class PageText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in VOID or not self.in_main:
             return
-        if tag == "main":
+        if tag == ROOT:
             self.in_main -= 1
             return
         if self.skipping:

@@ -41,8 +41,14 @@ def recipe_record(recipe: Recipe) -> dict[str, Any]:
 
 
 def recipes_json(cookbook: Cookbook) -> str:
-    data = {lang: [recipe_record(r) for r in cookbook.recipes_in(lang)] for lang in cookbook.languages}
-    return json.dumps({"version": 1, "recipes": data}, ensure_ascii=False, indent=1) + "\n"
+    """{"version": 1, "recipes": {lang: [record, …]}}, one recipe to a line: easy to read and to
+    compare, and written by json's C encoder (an indented dump runs in Python, a second for a
+    thousand recipes)."""
+    languages = []
+    for lang in cookbook.languages:
+        records = ",\n".join(json.dumps(recipe_record(r), ensure_ascii=False) for r in cookbook.recipes_in(lang))
+        languages.append(f"{json.dumps(lang)}: [\n{records}\n]" if records else f"{json.dumps(lang)}: []")
+    return '{"version": 1, "recipes": {\n' + ",\n".join(languages) + "\n}}\n"
 
 
 def metrics_csv(cookbook: Cookbook) -> str:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .body import numbered_items
 from .config import Project
+from .engine_markdown import fenced_html
 from .contributed_html import ContributedMarkdown, Heading, markdown_specials, markdown_text
 from .model import Cookbook, Recipe
 from .print_formats import FORMATS, book_name, booklet_name
@@ -175,7 +176,7 @@ def how_to(recipe: Recipe, url: str) -> str:
 
 def html_block(html_text: str) -> Markup:
     """HTML the engine passes through as it is: a block of its own, blank lines around it."""
-    return Markup(f"\n\n{str(html_text).strip()}\n\n")
+    return Markup(f"\n\n{fenced_html(str(html_text).strip())}\n\n")
 
 
 def meta_text(value: Any) -> Markup:

@@ -1,15 +1,17 @@
-"""The web editions' search index: Pagefind, run on each edition the engine has built.
+"""The web editions' search index: Pagefind, run on each edition's search pages (search_pages.py)
+while the engine builds it.
 
 Pagefind stems every word (Snowball: fi, sv, en), so an inflected query finds the other forms,
 and it splits the index into chunks that a browser fetches only as a query needs them, so a
 page view costs nothing until someone searches. The search box and the finder load the bundle
 (templates/site/assets/search.js); no engine plugin is involved, so every engine's site has
-the same search. Pagefind does not work from file://: the offline copy keeps the engine's own
-local index (site_engine.write_engine_config).
+the same search. Pagefind does not work from file://: the offline copy has a local index of its
+own (local_search.py).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -46,11 +48,11 @@ def pagefind_executable() -> Path:
 
 @dataclass
 class IndexRun:
-    """Pagefind indexing one edition; started as soon as the engine has built it, so that it
-    runs while the engine builds the next edition."""
+    """Pagefind indexing one edition's search pages (search_pages.py), started as soon as they
+    are written: it runs while the engine builds the edition."""
 
     lang: str
-    site_dir: Path
+    bundle_dir: Path  # where the bundle is made, apart from the engine's output
     process: subprocess.Popen[bytes]
     log: IO[bytes]
 
@@ -61,9 +63,14 @@ class IndexRun:
         self.log.close()
         if self.process.returncode != 0:
             raise SearchIndexError(f"the search index of '{self.lang}' could not be built: "
-                                   + (tool_failure(output, writing_to=self.site_dir) or f"Pagefind exited with {self.process.returncode}"))
+                                   + (tool_failure(output, writing_to=self.bundle_dir) or f"Pagefind exited with {self.process.returncode}"))
         for name in UNUSED:
-            (self.site_dir / BUNDLE / name).unlink(missing_ok=True)
+            (self.bundle_dir / name).unlink(missing_ok=True)
+
+    def install(self, site_dir: Path) -> None:
+        """Move the finished bundle into the edition the engine has built."""
+        shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
+        os.replace(self.bundle_dir, site_dir / BUNDLE)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -73,12 +80,13 @@ class IndexRun:
             self.log.close()
 
 
-def start_index(lang: str, site_dir: Path) -> IndexRun:
-    """Index the edition in `site_dir` (one language: Pagefind is told which, so that every page
-    is stemmed as that language whatever it declares) into `site_dir/pagefind/`."""
-    shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
+def start_index(lang: str, pages_dir: Path, bundle_dir: Path) -> IndexRun:
+    """Index the pages in `pages_dir` (one language: Pagefind is told which, so that every page
+    is stemmed as that language whatever it declares) into `bundle_dir`."""
+    shutil.rmtree(bundle_dir, ignore_errors=True)
+    bundle_dir.parent.mkdir(parents=True, exist_ok=True)
     log = tempfile.TemporaryFile()
-    command = [str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", BUNDLE,
+    command = [str(pagefind_executable()), "--site", str(pages_dir), "--output-path", str(bundle_dir),
                "--root-selector", ROOT_SELECTOR, "--exclude-selectors", EXCLUDED, "--force-language", lang, "--quiet"]
     try:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -86,4 +94,4 @@ def start_index(lang: str, site_dir: Path) -> IndexRun:
     except OSError as error:
         log.close()
         raise SearchIndexError(f"the search indexer Pagefind could not start: {error.strerror or error}") from None
-    return IndexRun(lang, site_dir, process, log)
+    return IndexRun(lang, bundle_dir, process, log)

@@ -31,6 +31,7 @@ from .files import fresh_dir, link_tree, sync_tree, write_if_changed
 from .markdown_render import extension_settings, read_mkdocs_config
 from .model import Cookbook
 from .pages import docs_dir, navigation, render_pages
+from .search_pages import search_pages
 from .pdf_cache import code_version, file_digest, folder_digest
 from .progress import StageCounter
 from .export import open_data
@@ -60,6 +61,16 @@ def variant(offline: bool, preview: bool = False) -> str:
     return "preview" if preview else "offline" if offline else "web"
 
 
+def search_pages_dir(project: Project, lang: str) -> Path:
+    """The web edition's pages as Pagefind reads them (search_pages.py)."""
+    return project.build_dir / "search" / "pages" / lang
+
+
+def search_bundle_dir(project: Project, lang: str) -> Path:
+    """Where Pagefind makes the web edition's bundle, until the engine's output is there to take it."""
+    return project.build_dir / "search" / "bundle" / lang
+
+
 def engine_config_path(project: Project, lang: str, offline: bool = False, preview: bool = False) -> Path:
     return project.build_dir / f"mkdocs-{variant(offline, preview)}.{lang}.yml"
 
@@ -67,9 +78,11 @@ def engine_config_path(project: Project, lang: str, offline: bool = False, previ
 def generate(project: Project, cookbook: Cookbook, lang: str, include_drafts: bool = False, offline: bool = False) -> Path:
     """Write one language's pages and engine config under build/. Unchanged files are left alone."""
     folder = docs_dir(project, lang, variant(offline, include_drafts))
-    pages = render_pages(project, cookbook, lang, include_drafts, directory_urls=not offline,
-                         search=search_backend(offline, include_drafts))
+    search = search_backend(offline, include_drafts)
+    pages = render_pages(project, cookbook, lang, include_drafts, directory_urls=not offline, search=search)
     sync_tree(folder, pages)
+    if search == "pagefind":
+        sync_tree(search_pages_dir(project, lang), search_pages(pages, lang))
     write_engine_config(project, lang, navigation(project, cookbook, lang, include_drafts), offline, preview=include_drafts)
     return folder
 
@@ -142,7 +155,7 @@ def engine_extensions(mkdocs_config: dict[str, Any]) -> list[Any]:
     rendered with every extension of mkdocs.yml already (cookbook.contributed_html). The others
     would cost the engine time on every page and find nothing to do."""
     names, configs = extension_settings(mkdocs_config)
-    return [{"toc": configs.get("toc") or {}}]
+    return [{"toc": configs.get("toc") or {}}, "cookbook.engine_markdown"]
 
 
 def edition_root(project: Project, target: str, current: str, index_file: bool = False) -> str:
@@ -314,15 +327,9 @@ def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, 
     editions = [(language.code, offline) for _, offline in targets for language in project.languages]
     for cache in project_engine(project).caches:
         shutil.rmtree(project.build_dir / cache, ignore_errors=True)
-    runs: list[tuple[EngineRun, str, bool, str]] = []
-    indexing: list[tuple[IndexRun, str, bool, str]] = []
+    runs: list[tuple[EngineRun, IndexRun | None, EditionPlan]] = []
     if counter is not None:
         counter.add_total(len(editions))
-
-    def done(lang: str, offline: bool, key: str) -> None:
-        _record_output(project, lang, offline, key)
-        if counter is not None:
-            counter.advance()
 
     try:
         for plan in prepared_editions(project, cookbook, editions, reuse, workers):
@@ -330,28 +337,37 @@ def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, 
                 if counter is not None:
                     counter.advance(cached=True)
                 continue
-            runs.append((start_engine(project, plan.lang, plan.offline), plan.lang, plan.offline, plan.key))
+            # The web edition's search index is made from its search pages while the engine runs.
+            index = None if plan.offline else start_index(plan.lang, search_pages_dir(project, plan.lang),
+                                                          search_bundle_dir(project, plan.lang))
+            try:
+                runs.append((start_engine(project, plan.lang, plan.offline), index, plan))
+            except BaseException:
+                if index is not None:
+                    index.stop()
+                raise
         extras = site_extras(project, cookbook)  # made while the engines run
-        for run, lang, offline, key in runs:
+        for run, index, plan in runs:
             run.wait()
-            if lang != project.source_language.code or offline:
+            built = engine_site_dir(project, plan.lang, plan.offline)
+            if plan.lang != project.source_language.code or plan.offline:
                 # A server answers every missing page with the root's 404.html; this one, written
                 # for the root, would carry broken links. The offline copy, opened from disk, has
                 # no server to show one, and its links (from the published address) lead nowhere.
-                (engine_site_dir(project, lang, offline) / "404.html").unlink(missing_ok=True)
-            if offline:
-                write_local_index(engine_site_dir(project, lang, offline))
-                done(lang, offline, key)
-            else:  # indexed while the engines build the other editions
-                indexing.append((start_index(lang, engine_site_dir(project, lang, offline)), lang, offline, key))
-        for index, lang, offline, key in indexing:
-            index.wait()
-            done(lang, offline, key)
+                (built / "404.html").unlink(missing_ok=True)
+            if index is None:
+                write_local_index(built)
+            else:
+                index.wait()
+                index.install(built)
+            _record_output(project, plan.lang, plan.offline, plan.key)
+            if counter is not None:
+                counter.advance()
     finally:
-        for run, *_ in runs:
+        for run, index, _ in runs:
             run.stop()
-        for index, *_ in indexing:
-            index.stop()
+            if index is not None:
+                index.stop()
     for out_dir, offline in targets:
         fresh_dir(out_dir)
         for index, language in enumerate(project.languages):

@@ -9,6 +9,7 @@ import re
 from html import unescape
 from pathlib import Path
 
+import markdown
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -17,8 +18,11 @@ from conftest import copy_built
 from cookbook.check import check_project
 from cookbook.cli import run
 from cookbook.config import Project
+from cookbook.engine_markdown import HTML_FENCE, fenced_html
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
+# One of our HTML blocks shown as code: its fence unread, or read as a code block.
+UNREAD_BLOCK = re.compile(rf"`{{3,}}{HTML_FENCE}|language-{HTML_FENCE}")
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +59,20 @@ def test_every_engine_builds_the_same_pages(sites: dict[str, Path]):
     assert len(reference) > 80
     for engine, site in sites.items():
         assert pages(site) == reference, engine
+        # Our HTML blocks reach the page as HTML: one left unread would show as a code block.
+        shown = [page for page in pages(site) if UNREAD_BLOCK.search((site / page).read_text(encoding="utf-8"))]
+        assert not shown, f"{engine}: {shown[:3]}"
+
+
+def test_an_html_block_reaches_the_page_whole_whatever_it_holds():
+    """The fence around each HTML block is longer than any run of backticks inside, so a
+    contributor's code block full of fences cannot end it early; no HTML parser reads it."""
+    block = '<pre><code>```\n````\n~~~\n```cookbook-html\n</code></pre>\n<p title="`">a `` b &lt;i&gt; <i>c</i></p>'
+    page = f"# Title\n\n{fenced_html(block)}\n\n## Heading\n\n{fenced_html('<p>two</p>')}\n"
+    # MkDocs adds fenced_code and tables to every page's extensions.
+    html = markdown.Markdown(extensions=["toc", "tables", "fenced_code", "cookbook.engine_markdown"]).convert(page)
+    assert block in html and "<p>two</p>" in html
+    assert re.search(r'<h2 id="heading">Heading</h2>', html) and not UNREAD_BLOCK.search(html.replace(block, ""))
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -195,3 +195,19 @@ def test_search_text_keeps_table_cells_apart(built_project: Path):
     for text in (fragments.decode("utf-8", "replace"), local):
         assert "Mittari" in text
         assert "MittariTaso" not in text and "TasoYksikkö" not in text
+
+
+def test_pagefind_reads_what_the_engine_shows(built_project: Path):
+    """Pagefind indexes each web page from its search page, written before the engine runs: there
+    is one for every page of both web editions, with the page's title, words, theme and
+    filters as the engine's page shows them (both read by Pagefind's rules)."""
+    site = built_project / "site"
+    for lang in ("fi", "en"):
+        folder = edition(site, lang)
+        search_pages = built_project / "build" / "search" / "pages" / lang
+        shown = {path.relative_to(folder).as_posix() for path in folder.rglob("*.html")
+                 if path.relative_to(folder).parts[0] not in {"assets", "pagefind", "en"} and path.name != "404.html"}
+        indexed = {path.relative_to(search_pages).as_posix() for path in search_pages.rglob("*.html")}
+        assert indexed == shown and len(shown) > 40, lang
+        for relative in sorted(shown):
+            assert page_entry(search_pages / relative, relative) == page_entry(folder / relative, relative), relative

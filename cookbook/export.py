@@ -6,11 +6,14 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
 from .model import Cookbook, Recipe
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?\s*%?")
 METRIC_COLUMNS = ("recipe_id", "language", "recipe_title", "metric", "level", "unit", "data_source", "frequency",
                   "baseline", "target", "eu_indicator", "description")
 
@@ -51,6 +54,16 @@ def recipes_json(cookbook: Cookbook) -> str:
     return '{"version": 1, "recipes": {\n' + ",\n".join(languages) + "\n}}\n"
 
 
+def spreadsheet_text(value: Any) -> str:
+    """A cell that a spreadsheet opens as text, never as a formula: a contributor's text that
+    begins as a formula would (=, +, -, @, a tab or a carriage return; CSV injection) gets a
+    leading apostrophe, which spreadsheets read as "this is text". Numbers are left alone."""
+    text = str(value)
+    if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def metrics_csv(cookbook: Cookbook) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -58,8 +71,9 @@ def metrics_csv(cookbook: Cookbook) -> str:
     for lang in cookbook.languages:
         for recipe in cookbook.recipes_in(lang):
             for m in recipe.metrics:
-                writer.writerow((recipe.id, lang, recipe.title, m.name, m.level, m.unit, m.source, m.frequency,
-                                 m.baseline, m.target, m.eu_indicator, m.description))
+                writer.writerow([spreadsheet_text(cell) for cell in (
+                    recipe.id, lang, recipe.title, m.name, m.level, m.unit, m.source, m.frequency,
+                    m.baseline, m.target, m.eu_indicator, m.description)])
     return out.getvalue()
 
 

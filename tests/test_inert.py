@@ -24,7 +24,7 @@ from browser import launch, serve
 from conftest import ROOT, make_small_project
 from cookbook.cli import run
 from cookbook.contributed_html import ContributedMarkdown
-from fixtures.hostile_cookbook import MARK, recipe, short_payload, write_hostile
+from fixtures.hostile_cookbook import FORMULAS, MARK, recipe, short_payload, write_hostile
 
 # Run before any script of a page: records every call of the payloads' function.
 RECORD_CALLS = f"window.{MARK} = (where) => {{ (window.__hits = window.__hits || []).push(String(where)); }};"
@@ -137,6 +137,10 @@ def test_pdfs_and_open_data_show_every_payload_literally(hostile: Path):
     rows = list(csv.reader(io.StringIO((hostile / "site" / "data" / "metrics.csv").read_text(encoding="utf-8-sig"))))
     cells = {cell for row in rows for cell in row}
     assert data["metrics"][0]["name"] in cells and data["metrics"][0]["frequency"] in cells
+    # A text a spreadsheet would run as a formula is marked as text; numbers stay numbers.
+    formula_row = next(row for row in rows if row[3] == data["metrics"][1]["name"])
+    assert formula_row[6:10] == ["'" + FORMULAS[0], "'" + FORMULAS[1], "-12", "+5 %"]
+    assert not any(cell.startswith(("=", "@")) for row in rows for cell in row)
 
 
 # What the check refuses, put straight to the renderer: it is dropped all the same.

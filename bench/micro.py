@@ -35,7 +35,7 @@ def fastest(run: Callable[[], object], repeat: int = 3) -> float:
 
 def hostile() -> dict:
     from conftest import make_small_project
-    from cookbook.check import check_project
+    from cookbook.source.check import check_project
     from cookbook.config import Project
     from fixtures.hostile import HOSTILE_FILES
 

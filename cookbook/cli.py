@@ -19,9 +19,9 @@ from .files import fresh_dir, link_tree, recover_replaced, replace_dir
 from .model import Cookbook
 # The renderers (WeasyPrint, Jinja2, MkDocs config) are imported by the commands that use
 # them, so that `check` starts fast.
-from .check import CheckResult, UsageError, check_project
+from .source.check import CheckResult, UsageError, check_project
 from .progress import Progress
-from .print_formats import KINDS, PdfSettings
+from .print.print_formats import KINDS, PdfSettings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
 
@@ -65,8 +65,8 @@ class BuildOptions:
 
 def note_engine_limits(project: Project) -> None:
     """Once per build: what the chosen site engine cannot do (to stderr, even with --quiet)."""
-    from .engines import limits_note
-    from .site_engine import project_engine
+    from .site.engines import limits_note
+    from .site.site_engine import project_engine
 
     note = limits_note(project_engine(project))
     if note:
@@ -74,8 +74,8 @@ def note_engine_limits(project: Project) -> None:
 
 
 def build_all(project: Project, options: BuildOptions) -> None:
-    from .pdf_jobs import build_pdfs
-    from .site_engine import OFFLINE_ZIP, build_offline_zip, build_sites, offline_site_dir
+    from .print.pdf_jobs import build_pdfs
+    from .site.site_engine import OFFLINE_ZIP, build_offline_zip, build_sites, offline_site_dir
 
     progress = options.progress
     cookbook = checked_cookbook(project, progress)
@@ -92,7 +92,7 @@ def build_all(project: Project, options: BuildOptions) -> None:
 
 
 def build_site_only(project: Project, options: BuildOptions) -> None:
-    from .site_engine import OFFLINE_ZIP, build_site
+    from .site.site_engine import OFFLINE_ZIP, build_site
 
     progress = options.progress
     cookbook = checked_cookbook(project, progress)
@@ -109,7 +109,7 @@ def build_site_only(project: Project, options: BuildOptions) -> None:
 
 
 def build_pdf_only(project: Project, options: BuildOptions) -> None:
-    from .pdf_jobs import build_pdfs
+    from .print.pdf_jobs import build_pdfs
 
     cookbook = checked_cookbook(project, options.progress)
     staging = fresh_dir(project.build_dir / "staging" / "downloads")
@@ -128,7 +128,7 @@ def say(progress: Progress, message: str) -> None:
 
 
 def serve(project: Project, lang: str | None, address: str) -> int:
-    from .site_engine import PAGES_READY_ENV, engine_command, engine_environment, generate
+    from .site.site_engine import PAGES_READY_ENV, engine_command, engine_environment, generate
 
     result = check_project(project)
     if result.cookbook is None:
@@ -143,7 +143,7 @@ def serve(project: Project, lang: str | None, address: str) -> int:
 
 
 def workshop_pack(project: Project, args: argparse.Namespace, options: BuildOptions) -> int:
-    from .packs import PackRequest, build_pack
+    from .print.packs import PackRequest, build_pack
 
     request = PackRequest(
         recipe_ids=tuple(args.recipe), themes=tuple(args.theme), tags=tuple(args.tag),
@@ -158,7 +158,7 @@ def workshop_pack(project: Project, args: argparse.Namespace, options: BuildOpti
 
 
 def new_recipe(project: Project, recipe_id: str, title: str, theme: str) -> int:
-    from .scaffold import ScaffoldError, new_recipe as scaffold
+    from .source.scaffold import ScaffoldError, new_recipe as scaffold
 
     try:
         written = scaffold(project, recipe_id, title, theme)
@@ -171,7 +171,7 @@ def new_recipe(project: Project, recipe_id: str, title: str, theme: str) -> int:
 
 
 def contributing_guide(project: Project, check_only: bool) -> int:
-    from .contributing import contributing_path, render_contributing
+    from .source.contributing import contributing_path, render_contributing
 
     text = render_contributing(project)
     path = contributing_path(project)

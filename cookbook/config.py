@@ -58,7 +58,7 @@ class Project:
 
     @property
     def schema_path(self) -> Path:
-        return Path(__file__).parent / "schema" / "recipe.schema.json"
+        return Path(__file__).parent / "source" / "schema" / "recipe.schema.json"
 
     @property
     def taxonomy_path(self) -> Path:

@@ -1,7 +1,7 @@
 """Contributors' Markdown as HTML that cannot run, for the site and the PDFs alike.
 
 Recipes and pages come from pull requests. The check reports unsafe Markdown to its writer
-(cookbook/body.py); this module makes sure, whatever slips past it, that nothing of theirs
+(cookbook/source/body.py); this module makes sure, whatever slips past it, that nothing of theirs
 becomes script, a form, an embedded file or a request to another host. Their Markdown is
 rendered with the site's own dialect (the extensions in mkdocs.yml), then cleaned by an
 allowlist of elements, attributes, classes and URL schemes (nh3, the Python binding of the

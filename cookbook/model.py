@@ -5,8 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .content import Content
 from .taxonomy import Taxonomy
+
+
+# The texts around the recipes (content/): pages and theme introductions.
+@dataclass(frozen=True)
+class Page:
+    name: str
+    lang: str
+    title: str
+    body: str  # Markdown
+    images: tuple[str, ...] = ()  # relative to content/
+
+
+@dataclass(frozen=True)
+class Content:
+    pages: dict[str, dict[str, Page]]  # lang -> name -> page
+    theme_intros: dict[str, dict[str, str]]  # lang -> theme -> Markdown
+    intro_images: tuple[str, ...] = ()  # relative to content/themes/
+
+    def page(self, lang: str, name: str) -> Page | None:
+        return self.pages.get(lang, {}).get(name)
+
+    def intro(self, lang: str, theme: str) -> str:
+        return self.theme_intros.get(lang, {}).get(theme, "")
 
 
 @dataclass(frozen=True)

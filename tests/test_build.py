@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from conftest import page_texts
 from cookbook.config import Project
-from cookbook.check import check_project
+from cookbook.source.check import check_project
 
 A4_POINTS = (595.28, 841.89)
 

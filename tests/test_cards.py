@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from cookbook.check import check_project
+from cookbook.source.check import check_project
 from cookbook.config import Project
 
 MM = 72 / 25.4
@@ -49,7 +49,7 @@ def test_a_deck_rendered_in_parts_reads_as_the_deck_rendered_whole(built_project
     same cards, in the same order, on the same pages and sheets, still one tagged PDF."""
     import shutil
 
-    from cookbook import pdf
+    from cookbook.print import pdf
 
     project = tmp_path / "project"
     shutil.copytree(built_project, project, ignore=shutil.ignore_patterns("build", "site"))

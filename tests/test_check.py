@@ -95,7 +95,7 @@ def _broken_copies(project: Path) -> None:
 def test_parallel_check_reports_what_the_sequential_one_does(project, monkeypatch):
     """The folders are shared out between this process and forked helpers; the diagnostics and
     the cookbook must not depend on that, nor on a helper that dies before it answers."""
-    import cookbook.check as check
+    import cookbook.source.check as check
 
     _broken_copies(project)
     found = {}

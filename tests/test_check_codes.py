@@ -139,7 +139,7 @@ def test_every_problem_comes_with_a_hint_where_one_helps(small: Path, cli):
 def test_every_one_of_many_unknown_fields_is_reported(small: Path, cli):
     """Past a few unknown fields no "did you mean" is guessed (thousands would take seconds),
     but each is still reported on its own line, with the fields allowed there."""
-    from cookbook.schema_check import MAX_GUESSED_FIELDS
+    from cookbook.source.schema_check import MAX_GUESSED_FIELDS
 
     path = small / "recipes" / "esimerkki" / "fi.md"
     extra = "".join(f"sumary{n}: x\n" for n in range(MAX_GUESSED_FIELDS + 1))

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cookbook.check import check_project
+from cookbook.source.check import check_project
 from cookbook.config import Project
 from conftest import ROOT, copy_project
 from fixtures.hostile import HOSTILE_FILES

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 
 from conftest import ROOT
-from cookbook.body import numbered_items
-from cookbook.check import check_project
+from cookbook.source.body import numbered_items
+from cookbook.source.check import check_project
 from cookbook.config import Project
 
 

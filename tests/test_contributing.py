@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from conftest import ROOT
-from cookbook.body import ALLOWED_TAGS
+from cookbook.source.body import ALLOWED_TAGS
 from cookbook.config import Project
-from cookbook.contributing import render_contributing
+from cookbook.source.contributing import render_contributing
 from cookbook.taxonomy import load_taxonomy
 
-SCHEMA = json.loads((ROOT / "cookbook" / "schema" / "recipe.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "cookbook" / "source" / "schema" / "recipe.schema.json").read_text(encoding="utf-8"))
 
 
 def properties(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:

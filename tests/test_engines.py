@@ -15,10 +15,10 @@ from playwright.sync_api import sync_playwright
 
 from browser import axe_violations, launch, serve
 from conftest import copy_built
-from cookbook.check import check_project
+from cookbook.source.check import check_project
 from cookbook.cli import run
 from cookbook.config import Project
-from cookbook.engine_markdown import HTML_FENCE, fenced_html
+from cookbook.site.engine_markdown import HTML_FENCE, fenced_html
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
 # One of our HTML blocks shown as code: its fence unread, or read as a code block.
@@ -70,7 +70,7 @@ def test_an_html_block_reaches_the_page_whole_whatever_it_holds():
     block = '<pre><code>```\n````\n~~~\n```cookbook-html\n</code></pre>\n<p title="`">a `` b &lt;i&gt; <i>c</i></p>'
     page = f"# Title\n\n{fenced_html(block)}\n\n## Heading\n\n{fenced_html('<p>two</p>')}\n"
     # MkDocs adds fenced_code and tables to every page's extensions.
-    html = markdown.Markdown(extensions=["toc", "tables", "fenced_code", "cookbook.engine_markdown"]).convert(page)
+    html = markdown.Markdown(extensions=["toc", "tables", "fenced_code", "cookbook.site.engine_markdown"]).convert(page)
     assert block in html and "<p>two</p>" in html
     assert re.search(r'<h2 id="heading">Heading</h2>', html) and not UNREAD_BLOCK.search(html.replace(block, ""))
 

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT, copy_built, copy_project
 from cookbook.config import Project
-from cookbook.pdf_cache import PdfCache
+from cookbook.print.pdf_cache import PdfCache
 from cookbook.progress import Progress
 
 BOOKS = ("keittokirja-a4.pdf", "cookbook-en-a4.pdf")
@@ -114,8 +114,8 @@ def test_site_rebuild_reuses_unchanged_editions_and_matches_a_clean_build(projec
 
 
 def test_edition_key_covers_pages_config_theme_and_code(small_project: Path, cli, monkeypatch):
-    from cookbook import pdf_cache
-    from cookbook.site_engine import edition_key
+    from cookbook.print import pdf_cache
+    from cookbook.site.site_engine import edition_key
 
     assert cli("--project", str(small_project), "--quiet", "site")[0] == 0
     project = Project(small_project)
@@ -130,15 +130,15 @@ def test_edition_key_covers_pages_config_theme_and_code(small_project: Path, cli
         finally:
             path.write_bytes(original)
     monkeypatch.setattr(pdf_cache, "code_version", lambda: "another version of the code")
-    monkeypatch.setattr("cookbook.site_engine.code_version", lambda: "another version of the code")
+    monkeypatch.setattr("cookbook.site.site_engine.code_version", lambda: "another version of the code")
     assert edition_key(project, "en") != before
 
 
 def test_cache_key_covers_recipe_templates_css_fonts_and_code(small_project: Path, monkeypatch):
     """The cache can never serve stale output: changing any input changes the key."""
-    from cookbook import pdf_cache
-    from cookbook.check import check_project
-    from cookbook.pdf import PdfRenderer
+    from cookbook.print import pdf_cache
+    from cookbook.source.check import check_project
+    from cookbook.print.pdf import PdfRenderer
 
     def key() -> str:
         project = Project(small_project)

@@ -167,7 +167,7 @@ def test_a_pdf_that_fails_its_check_is_not_published(built_small_project: Path, 
     """A font damaged after it passed the cache's own check (here: the check switched off) makes
     PDFs with blank text; the check before publishing finds them, names one, and the PDF cache
     is emptied so that the next build does not join the same parts."""
-    from cookbook import fetcher
+    from cookbook.print import fetcher
 
     project = built_small_project
     published = tree_digest(project / "site")
@@ -189,7 +189,7 @@ def test_a_pdf_that_fails_its_check_is_not_published(built_small_project: Path, 
 def test_pdf_check_finds_missing_pages_titles_and_fonts(built_small_project: Path, tmp_path: Path):
     from pypdf import PdfReader, PdfWriter
 
-    from cookbook.pdf_verify import Expected, pdf_problems
+    from cookbook.print.pdf_verify import Expected, pdf_problems
 
     handout = built_small_project / "site" / "downloads" / "esimerkki-fi.pdf"
     pages = len(PdfReader(handout).pages)
@@ -254,7 +254,7 @@ def test_a_missing_finnish_dictionary_is_named_with_its_package(small_project: P
     """Voikko's library loads, but the Finnish dictionary (Debian's voikko-fi) is not there."""
     import libvoikko
 
-    from cookbook import hyphenate
+    from cookbook.print import hyphenate
 
     def no_dictionary(*_: object, **__: object) -> None:
         raise libvoikko.VoikkoException("Initialization of Voikko failed: No valid dictionaries were found")

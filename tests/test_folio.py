@@ -1,4 +1,4 @@
-"""Page numbers stamped onto joined pages (cookbook/folio.py) look exactly as WeasyPrint's own.
+"""Page numbers stamped onto joined pages (cookbook/print/folio.py) look exactly as WeasyPrint's own.
 
 Each comparison renders, with WeasyPrint, the same document twice, once with WeasyPrint's own
 page numbers and once with `content: none` in the footer, stamps numbers onto the latter with
@@ -21,8 +21,8 @@ from pypdf.generic import (
 )
 
 from conftest import ROOT
-from cookbook.folio import CALIBRATION_DIGITS, FolioCalibrationError, FolioStamp
-from cookbook.join import join_pdfs
+from cookbook.print.folio import CALIBRATION_DIGITS, FolioCalibrationError, FolioStamp
+from cookbook.print.join import join_pdfs
 
 FONTS_CSS = (ROOT / "templates" / "fonts" / "fonts.css").as_uri()
 FOOTER_STYLE = "font: 600 9pt 'Source Sans 3', sans-serif; font-variant-numeric: tabular-nums; color: #1d4f6e"
@@ -284,7 +284,7 @@ def test_resources_shared_or_clashing():
 
 @pytest.mark.usefixtures("poppler")
 def test_in_a_joined_book(tmp_path: Path):
-    """As the build does it: parts joined by cookbook.join, numbers stamped before writing."""
+    """As the build does it: parts joined by cookbook.print.join, numbers stamped before writing."""
     stamp = calibration()
     target = tmp_path / "book.pdf"
     join_pdfs([unnumbered(), unnumbered()], target, [], before_write=lambda writer: [

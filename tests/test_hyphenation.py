@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cookbook.hyphenate import SOFT_HYPHEN, hyphenate_word
+from cookbook.print.hyphenate import SOFT_HYPHEN, hyphenate_word
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,9 +34,9 @@ def printed_lines(html_body: str, lang: str = "fi") -> list[str]:
 
     from pypdf import PdfReader
 
-    from cookbook.check import check_project
+    from cookbook.source.check import check_project
     from cookbook.config import Project
-    from cookbook.pdf import PdfRenderer
+    from cookbook.print.pdf import PdfRenderer
 
     project = Project(ROOT)
     renderer = PdfRenderer(project, check_project(project).cookbook)
@@ -89,7 +89,7 @@ def test_finnish_book_breaks_words_at_line_ends(built_project):
 def test_no_break_inside_a_ligature():
     """A soft hyphen between f and f (or i, l) still gets a ligature glyph, whose letters the
     PDF's text layer then loses: Treffikierroksilla must stay findable in the appendix."""
-    from cookbook.hyphenate import SOFT_HYPHEN, hyphenate_word
+    from cookbook.print.hyphenate import SOFT_HYPHEN, hyphenate_word
 
     for word in ("Treffikierroksilla", "tilaisuuksiffiin", "Pikaprojektitreffit"):
         marked = hyphenate_word(word)

@@ -1,4 +1,4 @@
-"""Tagged parts, rendered apart by WeasyPrint, joined into one tagged PDF (cookbook/join.py).
+"""Tagged parts, rendered apart by WeasyPrint, joined into one tagged PDF (cookbook/print/join.py).
 
 The parts are small books of their own, as the build makes them: a front matter with a link
 into chapter B (and a placeholder anchor for it, so WeasyPrint keeps the link), chapter B, and
@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, TextStringObject
 
 from cookbook.errors import CookbookError
-from cookbook.join import OutlineEntry, join_pdfs
+from cookbook.print.join import OutlineEntry, join_pdfs
 
 
 CSS = "@page { size: A5; margin: 15mm; @bottom-center { content: 'Cookbook' } } .new-page { break-before: page }"
@@ -307,9 +307,9 @@ def test_poppler_reads_the_joined_book(joined, tmp_path, parts):
 def test_parent_tree_of_another_shape_is_read_by_pypdf(parts, joined, tmp_path, monkeypatch):
     """WeasyPrint writes each part's parent tree as one node, which is copied as text; any other
     shape is read with pypdf instead, to the same merged tree."""
-    import cookbook.join
+    import cookbook.print.join
 
-    monkeypatch.setattr(cookbook.join._Copier, "_parent_tree_text", lambda self, text: None)
+    monkeypatch.setattr(cookbook.print.join._Copier, "_parent_tree_text", lambda self, text: None)
     other = join(parts, tmp_path / "other.pdf")
 
     def entries(reader: PdfReader) -> dict[int, list[int]]:

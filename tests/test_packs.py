@@ -46,8 +46,8 @@ def test_long_appendix_in_parts_still_lists_every_metric_with_its_page(project: 
     lists every metric of the pack with the page its recipe starts on."""
     import re
 
-    from cookbook import book
-    from cookbook.check import check_project
+    from cookbook.print import book
+    from cookbook.source.check import check_project
     from cookbook.config import Project
 
     monkeypatch.setattr(book, "APPENDIX_PART_ROWS", 1)  # every level a part of its own

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import copy_built, page_texts
-from cookbook.check import check_project
+from cookbook.source.check import check_project
 from cookbook.config import Project
 
 
@@ -120,7 +120,7 @@ def test_handouts_carry_the_qr_code_image_of_their_page(built_project: Path, coo
     with the modules of the recipe's own address."""
     import segno
 
-    from cookbook.pdf import QR_PIXELS_PER_MODULE
+    from cookbook.print.pdf import QR_PIXELS_PER_MODULE
 
     site_url = str(Project(built_project).settings["site_url"]).rstrip("/")
     for recipe in cookbook.recipes_in("fi")[:3]:
@@ -200,7 +200,7 @@ def test_a5_booklet_and_print_shop_editions(built_project: Path):
     for page in booklet.pages:
         assert size(page.mediabox) == pytest.approx((297 * MM, 210 * MM), abs=1)  # A4 landscape
     # The outer side of the first sheet holds the cover (and the last page, if there is one).
-    from cookbook.impose import saddle_stitch_order
+    from cookbook.print.impose import saddle_stitch_order
 
     outer = booklet.pages[0].extract_text()
     for index in saddle_stitch_order(len(a5.pages))[0]:
@@ -216,7 +216,7 @@ def test_a5_booklet_and_print_shop_editions(built_project: Path):
 
 
 def test_saddle_stitch_order():
-    from cookbook.impose import saddle_stitch_order
+    from cookbook.print.impose import saddle_stitch_order
 
     assert saddle_stitch_order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
     assert saddle_stitch_order(5) == [(None, 0), (1, None), (None, 2), (3, 4)]

@@ -7,7 +7,7 @@ import zlib
 
 import pydyf
 
-from cookbook.pdf_writer_tuning import STREAM_COMPRESSION_LEVEL, tune_pdf_writer
+from cookbook.print.pdf_writer_tuning import STREAM_COMPRESSION_LEVEL, tune_pdf_writer
 
 
 def references_as_pydyf_makes_them(pdf: pydyf.PDF) -> tuple[bytes, ...]:

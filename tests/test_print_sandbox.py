@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import URLFetchingError
 
-from cookbook.fetcher import ProjectFetcher
+from cookbook.print.fetcher import ProjectFetcher
 from conftest import ROOT
 from cookbook.contributed_html import ContributedMarkdown
 
@@ -31,7 +31,7 @@ def test_fetches_files_inside_the_allowed_folders(fetcher: ProjectFetcher, tmp_p
 
 
 def test_reads_generated_png_images_such_as_qr_codes(fetcher: ProjectFetcher):
-    from cookbook.pdf import qr_png
+    from cookbook.print.pdf import qr_png
 
     response = fetcher.fetch(qr_png("https://example.org/recipes/a/"))
     assert response.read().startswith(b"\x89PNG")
@@ -86,9 +86,9 @@ def test_renderer_builds_a_hostile_recipe_without_what_it_asks_for(built_project
     """Behind the check: even a recipe that slipped past it cannot make the PDF fetch or embed."""
     import dataclasses
 
-    from cookbook.check import check_project
+    from cookbook.source.check import check_project
     from cookbook.config import Project
-    from cookbook.pdf import PdfRenderer
+    from cookbook.print.pdf import PdfRenderer
 
     project = Project(built_project)
     cookbook = check_project(project).cookbook
@@ -104,9 +104,9 @@ def test_renderer_builds_a_hostile_recipe_without_what_it_asks_for(built_project
 
 
 def test_source_date_epoch_sets_the_pdf_date(built_project: Path, tmp_path: Path, monkeypatch):
-    from cookbook.check import check_project
+    from cookbook.source.check import check_project
     from cookbook.config import Project
-    from cookbook.pdf import PdfRenderer
+    from cookbook.print.pdf import PdfRenderer
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
     project = Project(built_project)

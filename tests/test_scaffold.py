@@ -12,10 +12,10 @@ import yaml
 
 from conftest import ROOT
 from cookbook.config import Project
-from cookbook.scaffold import ScaffoldError, new_recipe
-from cookbook.translations import NEUTRAL_FIELDS, NEUTRAL_METRIC_FIELDS
+from cookbook.source.scaffold import ScaffoldError, new_recipe
+from cookbook.source.translations import NEUTRAL_FIELDS, NEUTRAL_METRIC_FIELDS
 
-SCHEMA = json.loads((ROOT / "cookbook" / "schema" / "recipe.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "cookbook" / "source" / "schema" / "recipe.schema.json").read_text(encoding="utf-8"))
 NESTED = {name for definition in SCHEMA["$defs"].values() for name in definition.get("properties", {})}
 THEMES = ("launch", "networks", "co-creation", "learning", "orchestration", "impact")
 

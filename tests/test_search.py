@@ -13,7 +13,7 @@ import pytest
 
 from browser import WCAG22_AA, axe_violations
 from conftest import unzipped_offline_copy
-from cookbook.local_search import page_entry
+from cookbook.site.local_search import page_entry
 
 # Each query with the forms of its word that a page may hold: a page holding any of them must be
 # found. The query's own form is rarer than the word: without stemming, most pages are missed.

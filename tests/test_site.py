@@ -12,9 +12,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import DRAFT_ID, ROOT
-from cookbook.check import check_project
+from cookbook.source.check import check_project
 from cookbook.config import Project
-from cookbook.pages import render_pages
+from cookbook.site.pages import render_pages
 
 
 class Links(HTMLParser):

@@ -6,11 +6,11 @@ from datetime import date
 from typing import Any
 
 from .body import BodyChecker, code_free_lines, has_numbered_list, split_sections
-from .config import REQUIRED_SECTIONS, Language, Project
+from ..config import REQUIRED_SECTIONS, Language, Project
 from .load import PathKey, Source
-from .model import Case, Method, Metric, Range, Recipe, SourceRef
+from ..model import Case, Method, Metric, Range, Recipe, SourceRef
 from .schema_check import SchemaChecker, load_schema
-from .taxonomy import Taxonomy
+from ..taxonomy import Taxonomy
 
 
 class RecipeValidator:

@@ -11,9 +11,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cookbook.check import check_project
+from cookbook.source.check import check_project
 from cookbook.config import find_project
-from cookbook.site_engine import PAGES_READY_ENV, generate
+from cookbook.site.site_engine import PAGES_READY_ENV, generate
 
 
 def on_pre_build(config: Any, **_: Any) -> None:

@@ -13,9 +13,9 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
-from .cache_entries import DamagedEntry, entry_name, read_entry, write_entry
-from .config import Project
-from .pdf_cache import file_digest
+from ..cache_entries import DamagedEntry, entry_name, read_entry, write_entry
+from ..config import Project
+from ..digests import file_digest
 
 
 PNG_DATA = "data:image/png;base64,"

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .files import write_if_changed
+from ..files import write_if_changed
 from .search_index import EXCLUDED, ROOT_SELECTOR
 
 INDEX_FILE = "search-index.js"

@@ -11,7 +11,7 @@ from pypdf.generic import (
     ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject, NameObject, StreamObject,
 )
 
-from .errors import writing
+from ..errors import writing
 
 A4_LONG, A4_SHORT = 297 * 72 / 25.4, 210 * 72 / 25.4  # points
 

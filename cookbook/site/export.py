@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .model import Cookbook, Recipe
+from ..model import Cookbook, Recipe
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?\s*%?")

@@ -164,7 +164,7 @@ def check_pdfs(expectations: list[Expected], workers: int = 1, passed: Path | No
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        from .workers import die_with_parent
+        from ..workers import die_with_parent
 
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent) as pool:
             results = list(pool.map(pdf_problems, unknown, chunksize=max(1, len(unknown) // (4 * workers))))

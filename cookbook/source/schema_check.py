@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # jsonschema is imported when a file is invalid: a valid cook
     from jsonschema.exceptions import ValidationError
 
 from .load import PathKey, Position, Source
-from .taxonomy import Taxonomy
+from ..taxonomy import Taxonomy
 
 TYPE_NAMES = {
     "string": "text",

@@ -14,55 +14,20 @@ import os
 import re
 import time
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from .cache_entries import DamagedEntry, entry_name, read_entry, write_entry
+from ..cache_entries import DamagedEntry, entry_name, read_entry, write_entry
+from ..digests import code_version, file_digest
 
 if TYPE_CHECKING:
-    from .config import Project
+    from ..config import Project
 
 FILE_URL = re.compile(r"""file://[^"'\s)>]+""")
 # Entries unused this long are removed, so the cache does not grow without bound.
 PRUNE_AFTER_SECONDS = 14 * 24 * 3600
 LEFTOVER_SECONDS = 3600
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """This package's source and the rendering libraries' versions."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".json"):
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    for library in ("weasyprint", "pydyf", "pypdf", "segno", "libvoikko", "Markdown", "pymdown-extensions"):
-        digest.update(f"{library}={version(library)}".encode())
-    return digest.hexdigest()
-
-
-@lru_cache(maxsize=4096)
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    """The hash of a file's bytes (remembered while its size and time stay the same)."""
-    stat = path.stat()
-    return _file_digest(str(path), stat.st_size, stat.st_mtime_ns)
-
-
-def folder_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + file_digest(path).encode())
-    return digest.hexdigest()
 
 
 def referenced_files_digest(html: str) -> str:

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .check import UsageError
-from .config import Project
-from .model import Cookbook, Recipe
+from ..source.check import UsageError
+from ..config import Project
+from ..model import Cookbook, Recipe
 
 if TYPE_CHECKING:
     from .pdf_jobs import PdfSettings
-    from .progress import Progress
+    from ..progress import Progress
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def build_pack(project: Project, cookbook: Cookbook, request: PackRequest, outpu
                settings: "PdfSettings | None" = None, progress: "Progress | None" = None) -> Path:
     from .book import BookRequest
     from .pdf_jobs import PdfSettings, build_book
-    from .progress import QUIET
+    from ..progress import QUIET
 
     recipes = select_recipes(cookbook, request)
     book = BookRequest(request.lang, request.page_format, tuple(r.id for r in recipes))

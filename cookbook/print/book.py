@@ -15,14 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
-
 from typing import TYPE_CHECKING
+
+from ..downloads import FORMATS
+from ..model import Cookbook, Recipe
 
 if TYPE_CHECKING:
     from .join import OutlineEntry
-from .model import Cookbook, Recipe
-from .print_formats import FORMATS
 
 # Enough recipes for a part to be worth a process, few enough to bound its memory (~1 MB a page).
 SLICE_RECIPES = 16

@@ -11,23 +11,23 @@ from functools import cached_property, lru_cache
 from typing import Any, Callable
 from urllib.parse import quote, unquote
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import segno
 from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from .body import numbered_items
-from .config import Project
-from .errors import CookbookError
+from ..source.body import numbered_items
+from ..config import Project
+from ..errors import CookbookError
 from .fetcher import ProjectFetcher, font_cache_dir
 from .hyphenate import use_voikko, voikko_fingerprint
-from .contributed_html import ContributedMarkdown
-from .model import Cookbook, Recipe
-from .pdf_cache import PdfCache, folder_digest
+from ..contributed_html import ContributedMarkdown
+from ..model import Cookbook, Recipe
+from ..digests import folder_digest
+from .pdf_cache import PdfCache
 from .pdf_writer_tuning import tune_pdf_writer
-from .templating import make_environment
+from ..templating import make_environment
 
 
 PDF_VARIANT = "pdf/ua-1"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyphen
 
-from .errors import CookbookError
+from ..errors import CookbookError
 
 SOFT_HYPHEN = "\u00ad"
 MIN_HEAD, MIN_TAIL = 2, 3  # letters kept together at the start and end of a word

@@ -12,7 +12,6 @@ import gc
 import heapq
 import itertools
 import multiprocessing
-import os
 import shutil
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -22,20 +21,20 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .book import BookPlan, BookRequest, PartLayout, anchor_owners, outline, page_map
-from .config import Project
+from ..config import Project
 from .folio import FolioStamp
-from .errors import CookbookError, writing
+from ..errors import CookbookError, writing
 from .fetcher import prepare_fonts
 from .impose import impose_booklet, saddle_stitch_order
 from .join import Joiner, join_pdfs
-from .model import Cookbook
-from .pages import handout_name
+from ..model import Cookbook
+from ..downloads import book_name, booklet_name, handout_name
 from .pdf import PdfRenderer, Rendered, card_parts
 from .pdf_cache import PRUNE_AFTER_SECONDS, PdfCache
 from .pdf_verify import Expected, check_pdfs, forget_unused
-from .print_formats import KINDS, PdfSettings, book_name, booklet_name
-from .progress import QUIET, Progress, StageCounter
-from .workers import prepare_worker, working_here
+from .print_formats import KINDS, PdfSettings
+from ..progress import QUIET, Progress, StageCounter
+from ..workers import prepare_worker, working_here
 
 URGENT, BOOK_PART, DECK, HANDOUT = range(4)  # scheduling priorities, most urgent first
 
@@ -380,7 +379,7 @@ def build_book(project: Project, cookbook: Cookbook, request: BookRequest, targe
 
 
 def verify_pdfs(project: Project, expectations: list[Expected], settings: PdfSettings) -> None:
-    """Every PDF checked before anything is published (cookbook.pdf_verify); the first that
+    """Every PDF checked before anything is published (cookbook.print.pdf_verify); the first that
     fails stops the build. Its parts may have come from the PDF cache, so the cache is emptied:
     the next build renders everything anew instead of joining the same parts again."""
     passed = project.build_dir / "cache" / "checked-pdfs"

@@ -1,7 +1,7 @@
 """The site engines: programs that build a site from our pages and a config that INHERITs
 mkdocs.yml. `site_engine` in cookbook.yml names one; each is run as `python -m <engine>`.
 
-Our pages are whole (cookbook/pages.py), so every engine renders the same content; what
+Our pages are whole (cookbook/site/pages.py), so every engine renders the same content; what
 differs is what an engine can do besides. Those gaps are listed here, said once per build
 and in the README, never left silent.
 """

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .build_lock import held_lock
-from .errors import CookbookError, tool_failure
+from ..build_lock import held_lock
+from ..errors import CookbookError, tool_failure
 
 BUNDLE = "pagefind"  # the bundle's folder in each edition's root
 # Only the engine's main content is indexed: not the header, navigation, footer or skip link;

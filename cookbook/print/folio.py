@@ -34,7 +34,7 @@ from pypdf.generic import (
     ArrayObject, ContentStream, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject, StreamObject,
 )
 
-from .errors import CookbookError
+from ..errors import CookbookError
 
 CALIBRATION_DIGITS = "0123456789"
 FONT_NAME = NameObject("/FolioF0")

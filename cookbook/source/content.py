@@ -9,38 +9,16 @@ They are contributor-edited like recipes, so their Markdown gets the same safety
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from .body import BodyChecker, code_free_lines
-from .config import Project
+from ..config import Project
 from .diagnostics import display_path
 from .load import Source, read_source, read_text
-from .taxonomy import Taxonomy
+from ..model import Content, Page
+from ..taxonomy import Taxonomy
 
 PAGE_NAME = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]{2,3})\.md$")
-
-
-@dataclass(frozen=True)
-class Page:
-    name: str
-    lang: str
-    title: str
-    body: str  # Markdown
-    images: tuple[str, ...] = ()  # relative to content/
-
-
-@dataclass(frozen=True)
-class Content:
-    pages: dict[str, dict[str, Page]]  # lang -> name -> page
-    theme_intros: dict[str, dict[str, str]]  # lang -> theme -> Markdown
-    intro_images: tuple[str, ...] = ()  # relative to content/themes/
-
-    def page(self, lang: str, name: str) -> Page | None:
-        return self.pages.get(lang, {}).get(name)
-
-    def intro(self, lang: str, theme: str) -> str:
-        return self.theme_intros.get(lang, {}).get(theme, "")
 
 
 def content_dir(project: Project) -> Path:

@@ -20,7 +20,7 @@ from typing import BinaryIO
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, NameObject, NumberObject, PdfObject, StreamObject
 
-from .errors import writing
+from ..errors import writing
 
 OBJECTS_PER_STREAM = 200  # small object streams: a reader parses a whole one to get one object
 

@@ -16,13 +16,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .body import numbered_items
-from .config import Project
+from ..source.body import numbered_items
+from ..config import Project
 from .engine_markdown import fenced_html
-from .contributed_html import ContributedMarkdown, Heading, markdown_specials, markdown_text
-from .model import Cookbook, Recipe
-from .print_formats import FORMATS, book_name, booklet_name
-from .templating import make_environment
+from ..contributed_html import ContributedMarkdown, Heading, markdown_specials, markdown_text
+from ..model import Cookbook, Recipe
+from ..downloads import FORMATS, book_name, booklet_name, handout_name
+from ..templating import make_environment
 
 RECENT_COUNT = 5
 DURATION_DAYS = {"hours": 1 / 8, "days": 1, "weeks": 7, "months": 30}
@@ -31,10 +31,6 @@ ISO_DURATION = {"hours": "PT{}H", "days": "P{}D", "weeks": "P{}W", "months": "P{
 
 def docs_dir(project: Project, lang: str, variant: str = "web") -> Path:
     return project.build_dir / "docs" / variant / lang
-
-
-def handout_name(recipe_id: str, lang: str) -> str:
-    return f"{recipe_id}-{lang}.pdf"
 
 
 def page_url(path: str, directory_urls: bool = True) -> str:
@@ -210,8 +206,8 @@ def render_pages(
     """Every page and asset of one language edition, as relative path -> content.
 
     Each page is whole: the engine adds navigation and chrome, and renders only our headings.
-    `search`: the edition's search index, "pagefind" (cookbook/search_index.py), "local"
-    (cookbook/local_search.py) or None; with one, the finder offers a search field."""
+    `search`: the edition's search index, "pagefind" (cookbook/site/search_index.py), "local"
+    (cookbook/site/local_search.py) or None; with one, the finder offers a search field."""
     editions = [Edition(project, cookbook, language.code, include_drafts, directory_urls) for language in project.languages]
     edition = next(e for e in editions if e.lang == lang)
     env = make_environment(project.templates_dir / "site", cookbook.taxonomy, project.language(lang))
@@ -236,7 +232,7 @@ def render_pages(
         repository=project.settings.get("repository", {}), tag_ids=ids,
         languages={language.code: language.strings["name"] for language in project.languages},
         book_files={language.code: book_files(project, language.code) for language in project.languages},
-        # Decks are made only for languages that have recipes (cookbook.pdf_jobs.build_pdfs).
+        # Decks are made only for languages that have recipes (cookbook.print.pdf_jobs.build_pdfs).
         card_files={language.code: card_files(project, language.code) for language in project.languages
                     if cookbook.recipes_in(language.code)},
     )

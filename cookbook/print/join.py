@@ -46,9 +46,9 @@ from pypdf.generic import (
     PdfObject, StreamObject, TextStringObject, read_object,
 )
 
-from .errors import CookbookError
+from ..errors import CookbookError
 from .pdf_output import PackedObjects, TextObject, write_pdf
-from .workers import working_here
+from ..workers import working_here
 
 # Catalog entries of the first part that describe the whole document (PDF/UA needs /Lang,
 # /MarkInfo and /ViewerPreferences; /Metadata is the XMP stream that agrees with the info).

@@ -98,6 +98,9 @@ ERROR_CASES = [
     ("translation-length", "en", edit("  - name: Participants\n    source: Registration list\n    frequency: after each event\n", ""), "metrics:", 1),
     ("unknown-related", "fi", edit("related: []", "related: [ei-ole-olemassa]"), "related:", 11),
     ("related-self", "fi", edit("related: []", "related: [esimerkki]"), "related:", 11),
+    ("placeholder", "fi", edit("summary: Lyhyt", "summary: TÄYDENNÄ Lyhyt"), "summary:", 10),
+    ("placeholder", "fi", edit("- Pidä kierrokset lyhyinä.", "- Pidä kierrokset TÄYDENNÄ"), "- Pidä kierrokset", 19),
+    ("placeholder", "en", edit("tags: [networks, events]", "tags: [networks, events, FILL IN]"), "tags:", 26),
 ]
 
 
@@ -127,6 +130,16 @@ def test_error_is_reported_at_its_line(small: Path, cli, code, lang, change, mar
     where = str(column) if column else r"\d+"
     pattern = rf"^recipes/esimerkki/{lang}\.md:{line}:{where}: error\[{re.escape(code)}\]: "
     assert re.search(pattern, out, re.M), f"expected {code} at line {line}:\n{out}"
+
+
+def test_a_translation_of_an_unreadable_original_is_reported_without_failing(small: Path, cli):
+    """The original's broken front matter is its own problem: the translation, which inherits
+    from it, is neither built from a guess nor a crash of the checker."""
+    path = small / "recipes" / "esimerkki" / "fi.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("summary: Lyhyt", "summary: Lyhyt: rikki"), encoding="utf-8")
+    code, out, err = cli("--project", str(small), "check")
+    assert code == 1 and "Traceback" not in out + err
+    assert "error[yaml-syntax]" in out and "error[internal]" not in out, out
 
 
 def test_every_problem_comes_with_a_hint_where_one_helps(small: Path, cli):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 import shutil
 from datetime import date
@@ -54,6 +56,20 @@ def test_new_writes_every_field_and_both_languages_pass_the_check(project: Path,
             assert f"\n## {heading}\n" in text
         assert "\n1. " in text  # the steps are a numbered list
 
+    # Nothing unfinished passes: every placeholder is refused where it is, in both languages...
+    code, out, _ = cli("--project", str(project), "check", "--strict")
+    assert code == 1
+    for path, marker in ((fi_path, "TÄYDENNÄ"), (en_path, "FILL IN")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        left = [(number, line.index(marker) + 1) for number, line in enumerate(lines, start=1)
+                if marker in line and not line.lstrip().startswith("#")]
+        reported = [(int(line), int(column)) for line, column in
+                    re.findall(rf"^recipes/aamukahvi/{path.name}:(\d+):(\d+): error\[placeholder\]", out, re.M)]
+        assert len(left) > 5 and sorted(reported) == left, out
+    assert out.count("error[") == out.count("error[placeholder]")
+    # ... and once each is written, the scaffold is a valid draft.
+    for path, marker in ((fi_path, "TÄYDENNÄ: "), (en_path, "FILL IN: ")):
+        path.write_text(path.read_text(encoding="utf-8").replace(marker, ""), encoding="utf-8")
     code, out, _ = cli("--project", str(project), "check", "--strict")
     assert code == 0, out
     assert "aamukahvi" not in out
@@ -75,7 +91,7 @@ def test_title_with_colons_and_quotes_survives(project: Path, cli, title: str):
     for lang in ("fi", "en"):
         assert front_matter(project / "recipes" / "otsikko" / f"{lang}.md")["title"] == title
     code, out, _ = cli("--project", str(project), "check")
-    assert code == 0, out
+    assert out.count("error[") == out.count("error[placeholder]") > 0, out  # only what is left to write
 
 
 def test_refuses_an_invalid_id(project: Path, cli):
@@ -138,4 +154,6 @@ def test_a_language_is_added_with_files_and_config_only(project: Path, cli):
     assert "wrote recipes/svenska/sv.md" in out
     assert "\n## Varför\n" in (project / "recipes" / "svenska" / "sv.md").read_text(encoding="utf-8")
     code, out, _ = cli("--project", str(project), "check", str(project / "recipes" / "svenska"))
-    assert code == 0, out
+    # A valid scaffold in every language: only its placeholders are left to write.
+    assert re.search(r"^recipes/svenska/sv\.md:\d+:\d+: error\[placeholder\]", out, re.M), out
+    assert out.count("error[") == out.count("error[placeholder]"), out

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Iterator
 
 from .body import BodyChecker, code_free_lines, has_numbered_list, split_sections
 from ..config import REQUIRED_SECTIONS, Language, Project
 from .load import PathKey, Source
 from ..model import Case, Method, Metric, Range, Recipe, SourceRef
-from .schema_check import SchemaChecker, load_schema
+from .schema_check import SchemaChecker, field_name, load_schema
 from ..taxonomy import Taxonomy
 
 
@@ -19,6 +19,10 @@ class RecipeValidator:
         self.taxonomy = taxonomy
         self.schema = SchemaChecker(load_schema(project.schema_path, taxonomy))
         self.today = today or date.today()
+        # The word each language's scaffold (templates/new/) marks what is still to be written
+        # with; any language's, since a translation may start as a copy of the original.
+        self.placeholders = tuple(sorted({str(language.strings["placeholder"]) for language in project.languages
+                                          if language.strings.get("placeholder")}))
 
     def check_source(self, source: Source, data: dict[str, Any], inherited: frozenset[PathKey] = frozenset()) -> Recipe | None:
         """Validate one file's data (a translation's merged with its source's); None if it has errors.
@@ -27,9 +31,12 @@ class RecipeValidator:
         """
         self.schema.check(source, data, inherited)
         self._check_values(source, data)
+        self._check_placeholders(source, data, inherited)
         sections, images = self._check_body(source, self.project.language(source.lang))
         if any(p.severity == "error" for p in source.problems):
             return None
+        if any(len(path) == 1 and path[0] not in data for path in inherited):
+            return None  # the original could not be read: what it would give is unknown, and reported there
         return build_recipe(source, data, sections, images)
 
     def _check_values(self, source: Source, data: dict[str, Any]) -> None:
@@ -50,6 +57,31 @@ class RecipeValidator:
                 pos = source.position((key, "min"))
                 source.problem(pos.line, pos.column, "min-above-max",
                                f"{key}: min {value['min']} is larger than max {value['max']}", "swap the two numbers")
+
+    def _check_placeholders(self, source: Source, data: dict[str, Any], inherited: frozenset[PathKey]) -> None:
+        """Every scaffold placeholder left in the file: in a value, or on a line of the body."""
+        if not self.placeholders:
+            return
+        file_lines: list[str] | None = None
+        for path, text in _texts(data, ()):
+            if path not in inherited and (marker := self._placeholder_in(text)):
+                pos = source.position(path, prefer_key=False)
+                line, column = pos.line, pos.column
+                # A block scalar (`>-`, `|`) starts on the lines after its indicator: point at the placeholder itself.
+                file_lines = file_lines if file_lines is not None else _read_lines(source)
+                found = next((number for number in range(line, min(line + text.count("\n") + 3, len(file_lines) + 1))
+                              if marker in file_lines[number - 1]), None)
+                if found is not None:
+                    line, column = found, file_lines[found - 1].index(marker) + 1
+                source.problem(line, column, "placeholder", f"{field_name(path)}: the placeholder {marker!r} is still here",
+                               f"write in its place what it asks for: {_shortened(text)!r}")
+        for number, line in enumerate(source.body.split("\n"), start=source.body_line):
+            if marker := self._placeholder_in(line):
+                source.problem(number, line.index(marker) + 1, "placeholder", f"the placeholder {marker!r} is still here",
+                               f"write in its place what it asks for: {_shortened(line.strip())!r}")
+
+    def _placeholder_in(self, text: str) -> str | None:
+        return next((marker for marker in self.placeholders if marker in text), None)
 
     def _check_body(self, source: Source, language: Language) -> tuple[dict[str, str], tuple[str, ...]]:
         plain = code_free_lines(source.body)
@@ -84,6 +116,30 @@ class RecipeValidator:
         body = BodyChecker(plain, source.body_line, source.path.parent, source.problem)
         body.check()
         return found, tuple(body.images)
+
+
+def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    """(path, text) of every string in the front matter, lists and mappings walked through."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*path, index))
+
+
+def _read_lines(source: Source) -> list[str]:
+    try:
+        return source.path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def build_recipe(source: Source, data: dict[str, Any], sections: dict[str, str], images: tuple[str, ...] = ()) -> Recipe:

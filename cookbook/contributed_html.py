@@ -118,6 +118,10 @@ class ContributedMarkdown:
         names, configs = extension_settings(read_mkdocs_config(mkdocs_config_path))
         self._token = secrets.token_hex(8)
         self._marks = re.compile(f"<!--cb-{self._token}-start-->(.*?)<!--cb-{self._token}-end-->", re.S)
+        # The heading that stands between two sections rendered together (sections()).
+        self._section_heading = f"cb-section-{self._token}-"
+        self._section_marks = re.compile(
+            f"<!--cb-{self._token}-start-->\\s*<h2[^>]*>{self._section_heading}([a-z_]+)</h2>\\s*<!--cb-{self._token}-end-->")
         self._md = markdown.Markdown(extensions=[*names, _HeadingMarksExtension(self._token)], extension_configs=configs)
         self._cleaner = nh3.Cleaner(
             tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
@@ -143,14 +147,38 @@ class ContributedMarkdown:
 
         return IMAGE_SOURCE.sub(image, cleaned)
 
+    def _render_sections(self, texts: dict[str, str]) -> dict[str, str]:
+        """Each of a file's sections rendered (marks kept), all in one conversion in the file's
+        order, so that what one section defines (a link reference, a footnote, an abbreviation)
+        serves the others as it does in the file; the footnotes come at the end of the last."""
+        joined = "\n\n".join(f"## {self._section_heading}{key}\n\n{text}" for key, text in texts.items())
+        pieces = self._section_marks.split(self._render(joined))
+        rendered = {pieces[index]: pieces[index + 1] for index in range(1, len(pieces) - 1, 2)}
+        if list(rendered) != list(texts):  # one section swallowed the next (a code block left open)
+            return {key: self._render(text) for key, text in texts.items()}
+        return rendered
+
     def html(self, text: str, image_url: Callable[[str], str] | None = None) -> str:
         """The whole text as clean HTML, headings in place (for print)."""
-        return self.clean(self._marks.sub(lambda m: m.group(1), self._render(text)), image_url)
+        return self._html(self._render(text), image_url)
+
+    def sections_html(self, texts: dict[str, str], image_url: Callable[[str], str] | None = None) -> dict[str, str]:
+        """A recipe's sections (key -> Markdown, in the file's order) as clean HTML, for print."""
+        return {key: self._html(rendered, image_url) for key, rendered in self._render_sections(texts).items()}
+
+    def _html(self, rendered: str, image_url: Callable[[str], str] | None) -> str:
+        return self.clean(self._marks.sub(lambda m: m.group(1), rendered), image_url)
 
     def parts(self, text: str, image_prefix: str = "") -> list[Part]:
         """Clean HTML with its top-level headings lifted out as plain text (for the site).
         Images are the text's folder's: `image_prefix` leads from the page to that folder."""
-        rendered = self._render(text)
+        return self._parts(self._render(text), image_prefix)
+
+    def sections_parts(self, texts: dict[str, str], image_prefix: str = "") -> dict[str, list[Part]]:
+        """A recipe's sections (key -> Markdown, in the file's order) in parts, for the site."""
+        return {key: self._parts(rendered, image_prefix) for key, rendered in self._render_sections(texts).items()}
+
+    def _parts(self, rendered: str, image_prefix: str) -> list[Part]:
         image_url = (lambda source: image_prefix + source) if image_prefix else None
         found: list[Part] = []
         position = 0

@@ -243,3 +243,23 @@ def test_only_the_cookbooks_own_fonts_are_embedded(book):
                 descriptor = descendant[0].get_object()["/FontDescriptor"].get_object()
                 assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
     assert fonts and all(name.startswith(("Source-Sans-3", "Source-Serif-4")) for name in fonts), fonts
+
+
+def test_a_footnote_or_reference_defined_in_another_section_works_on_the_site_and_on_paper(built_small_project: Path, cli):
+    """A recipe file is one Markdown document: a footnote or a link reference defined at the end
+    of the file serves the section that uses it, as a contributor expects (the check accepts it)."""
+    path = built_small_project / "recipes" / "esimerkki" / "fi.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "Koska verkostot syntyvät kohtaamisista.",
+        "Koska verkostot syntyvät kohtaamisista[^tutkimus] ja [luottamuksesta][perusta].")
+    path.write_text(text.rstrip("\n") + "\n\n[^tutkimus]: Kohtaamistutkimus 2024.\n\n[perusta]: https://example.org/luottamus\n",
+                    encoding="utf-8")
+    assert cli("--project", str(built_small_project), "--quiet", "check")[0] == 0
+    assert cli("--project", str(built_small_project), "--quiet", "site")[0] == 0
+    assert cli("--project", str(built_small_project), "--quiet", "pdf", "--only", "handouts")[0] == 0
+
+    page = (built_small_project / "site" / "recipes" / "esimerkki" / "index.html").read_text(encoding="utf-8")
+    assert 'href="#fn:tutkimus"' in page and 'id="fn:tutkimus"' in page and "Kohtaamistutkimus 2024." in page
+    assert 'href="https://example.org/luottamus"' in page and "[^tutkimus]" not in page and "[perusta]" not in page
+    handout = " ".join(page_texts(built_small_project / "site" / "downloads" / "esimerkki-fi.pdf"))
+    assert "Kohtaamistutkimus 2024." in handout and "[^tutkimus]" not in handout and "[perusta]" not in handout

@@ -181,6 +181,7 @@ class PdfRenderer:
         self.fonts = FontConfiguration()
         self.pdf_cache = cache or PdfCache.of(project, enabled=False)
         self.markdown = ContributedMarkdown(project.mkdocs_config_path)
+        self._sections: dict[tuple[str, str], dict[str, str]] = {}  # the recipe being laid out
         self._environments: dict = {}
         self._stylesheets: dict[str, CSS] = {}
         self._pages_since_collection = 0
@@ -206,6 +207,7 @@ class PdfRenderer:
         if lang not in self._environments:
             env = make_environment(self.print_dir, self.cookbook.taxonomy, self.project.language(lang))
             env.filters["markdown"] = self.markdown_html
+            env.filters["section"] = self.section_html
             env.filters["qr"] = qr_placeholder
             env.globals["extras_columns"] = extras_columns
             env.globals.update(
@@ -229,9 +231,20 @@ class PdfRenderer:
     def markdown_html(self, text: str | None, folder: str | None = None) -> Markup:
         """A contributor's Markdown as clean HTML for print (no rel="attachment" or anything else
         that could embed or fetch); relative images resolved against `folder` (from the project root)."""
+        return Markup(with_url_notes(self.markdown.html(text or "", self._image_url(folder))))
+
+    def section_html(self, recipe: Recipe, key: str) -> Markup:
+        """One section of a recipe for print; all its sections are rendered together (what one
+        defines, such as a footnote, serves the others), once per recipe."""
+        recipe_key = (recipe.id, recipe.lang)
+        if recipe_key not in self._sections:
+            self._sections.clear()  # only the recipe being laid out
+            self._sections[recipe_key] = self.markdown.sections_html(recipe.sections, self._image_url(f"recipes/{recipe.id}"))
+        return Markup(with_url_notes(self._sections[recipe_key].get(key, "")))
+
+    def _image_url(self, folder: str | None) -> Callable[[str], str] | None:
         base = self.project.root / folder if folder else None
-        image_url = (lambda source: (base / unquote(source)).as_uri()) if base else None
-        return Markup(with_url_notes(self.markdown.html(text or "", image_url)))
+        return (lambda source: (base / unquote(source)).as_uri()) if base else None
 
     def html(self, template: str, lang: str, **context: object) -> str:
         recipes = context.get("dated_by") or context.get("recipes") or [context.get("recipe")]

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from ..source.body import numbered_items
 from ..config import Project
 from .engine_markdown import fenced_html
-from ..contributed_html import ContributedMarkdown, Heading, markdown_specials, markdown_text
+from ..contributed_html import ContributedMarkdown, Heading, Part, markdown_specials, markdown_text
 from ..model import Cookbook, Recipe
 from ..downloads import FORMATS, book_name, booklet_name, handout_name
 from ..templating import make_environment
@@ -214,17 +214,31 @@ def render_pages(
     specials = _specials(project.mkdocs_config_path)
     contributed = ContributedMarkdown(project.mkdocs_config_path)
 
-    def contributed_filter(text: str, to_source: str = "") -> Markup:
-        """A contributor's Markdown: its headings as escaped Markdown, the rest as clean HTML."""
+    def page_markdown(parts: list[Part]) -> Markup:
+        """Rendered contributor Markdown: its headings as escaped Markdown, the rest as clean HTML."""
         out = []
-        for part in contributed.parts(text or "", image_prefix=to_source):
+        for part in parts:
             if isinstance(part, Heading):
                 out.append(f"\n\n{'#' * part.level} {markdown_text(part.text, specials)}\n\n")
             else:
                 out.append(html_block(part.html))
         return Markup("".join(out))
 
-    env.filters.update(html_block=html_block, meta=meta_text, contributed=contributed_filter,
+    def contributed_filter(text: str, to_source: str = "") -> Markup:
+        """A contributor's Markdown (a page, a theme's introduction)."""
+        return page_markdown(contributed.parts(text or "", image_prefix=to_source))
+
+    rendered_sections: dict[tuple[str, str, str], dict[str, list[Part]]] = {}
+
+    def section_filter(recipe: Recipe, key: str, to_source: str = "") -> Markup:
+        """One section of a recipe; all its sections are rendered together, once per page."""
+        page_key = (recipe.id, recipe.lang, to_source)
+        if page_key not in rendered_sections:
+            rendered_sections.clear()  # only the page being written
+            rendered_sections[page_key] = contributed.sections_parts(recipe.sections, image_prefix=to_source)
+        return page_markdown(rendered_sections[page_key].get(key, []))
+
+    env.filters.update(html_block=html_block, meta=meta_text, contributed=contributed_filter, section=section_filter,
                        md=lambda text: Markup(markdown_text(text, specials)))
     ids = tag_ids(edition.recipes)
     env.globals.update(

@@ -25,6 +25,34 @@ def booklet_name(project: Project, lang: str) -> str:
 
 
 @dataclass(frozen=True)
+class BookletLabel:
+    """What a booklet says of itself in its metadata: that it is an edition's pages in
+    printing order, to print rather than read, and which file is that edition to read."""
+
+    lang: str
+    title_suffix: str     # after the edition's title
+    description: str      # the subject, and dc:description
+    reading_edition: str  # the file name of the tagged edition, in reading order
+
+
+# The sheet a booklet's pages are imposed on, two to a side (cookbook.impose).
+BOOKLET_SHEETS = {"a5": "A4", "a4": "A3"}
+
+
+def booklet_label(project: Project, lang: str, reading_edition: str, page_format: str = "a5") -> BookletLabel:
+    """The language's texts (templates/i18n, print.booklet_title and booklet_description)."""
+    texts = project.language(lang).strings["print"]
+    fields = {"{format}": page_format.upper(), "{sheet}": BOOKLET_SHEETS.get(page_format, ""), "{reading}": reading_edition}
+
+    def filled(text: str) -> str:
+        for name, value in fields.items():
+            text = text.replace(name, value)
+        return text
+
+    return BookletLabel(lang, filled(texts["booklet_title"]), filled(texts["booklet_description"]), reading_edition)
+
+
+@dataclass(frozen=True)
 class PdfSettings:
     jobs: int = 0          # worker processes; 0: one per core; 1: everything in this process
     cache: bool = True     # reuse PDFs whose inputs have not changed (build/cache/pdf)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from conftest import copy_built, page_texts
 from cookbook.check import check_project
 from cookbook.config import Project
-from cookbook.print_formats import FORMATS, book_name
+from cookbook.print_formats import FORMATS, book_name, booklet_label, booklet_name
 
 
 @pytest.fixture(scope="module")
@@ -281,6 +281,32 @@ def test_a5_booklet_and_print_shop_editions(built_project: Path):
         assert size(page.trimbox) == pytest.approx((210 * MM, 297 * MM), abs=1)
         assert size(page.bleedbox) == pytest.approx((216 * MM, 303 * MM), abs=1)
         assert size(page.mediabox)[0] >= size(page.bleedbox)[0]
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_booklet_says_it_is_the_print_imposition_and_names_the_edition_to_read(built_project: Path, lang: str):
+    """The booklet is untagged, its pages out of reading order: its title, subject and XMP say,
+    in the edition's language, that it is for printing, and name the tagged A5 edition."""
+    import pikepdf
+
+    project = Project(built_project)
+    downloads = built_project / "site" / "downloads"
+    reading = book_name(project, lang, "a5")
+    label = booklet_label(project, lang, reading)
+    strings = project.language(lang).strings
+    assert label.reading_edition in label.description and "A5" in label.title_suffix
+    with pikepdf.open(downloads / booklet_name(project, lang)) as booklet:
+        title = f"{strings['site_name']} – {label.title_suffix}"
+        assert str(booklet.docinfo["/Title"]) == title
+        assert str(booklet.docinfo["/Subject"]) == label.description
+        assert str(booklet.Root.Lang) == lang and booklet.Root.ViewerPreferences.DisplayDocTitle
+        assert "/StructTreeRoot" not in booklet.Root  # untagged: hence the pointer to the edition to read
+        with booklet.open_metadata() as xmp:
+            assert xmp["dc:title"] == title and xmp["dc:description"] == label.description
+            assert xmp["dc:relation"] == {reading} and xmp["dc:language"] == {lang}  # rdf:Bag
+    with pikepdf.open(downloads / reading) as edition:  # published beside it, tagged, in reading order
+        assert "/StructTreeRoot" in edition.Root and str(edition.Root.Lang) == lang
+        assert str(edition.docinfo["/Title"]) == strings["site_name"]
 
 
 def test_saddle_stitch_order():

@@ -153,7 +153,12 @@ def workshop_pack(project: Project, args: argparse.Namespace, options: BuildOpti
     suffix = "-booklet" if request.booklet else ""
     output = args.output or project.build_dir / "packs" / f"workshop-{request.lang}-{request.page_format}{suffix}.pdf"
     written = build_pack(project, cookbook, request, output.resolve(), options.pdf, options.progress)
-    say(options.progress, f"wrote {written}")
+    if len(written) == 2:
+        booklet, reading = written
+        say(options.progress, f"wrote {booklet} (the booklet to print: pages in printing order)")
+        say(options.progress, f"wrote {reading} (the same pages in reading order, tagged: to read on screen or send on)")
+    else:
+        say(options.progress, f"wrote {written[0]}")
     return EXIT_OK
 
 

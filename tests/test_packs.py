@@ -23,12 +23,24 @@ def test_pack_of_chosen_recipes_has_its_own_contents(project: Path, cli):
     assert float(reader.pages[0].mediabox.width) == pytest.approx(148 * MM, abs=1)
 
 
-def test_pack_as_booklet(project: Path, cli):
-    out = project / "booklet.pdf"
-    assert cli("--project", str(project), "pdf", "--theme", "launch", "--imposition", "booklet", "--format", "a5",
-               "--output", str(out))[0] == 0
-    page = PdfReader(out).pages[0]
+def test_pack_as_booklet_comes_with_its_pages_in_reading_order(project: Path, cli):
+    """The booklet (untagged, pages in printing order) says so in its metadata, and the same
+    pages in reading order, tagged, are written beside it: the file to read or send on."""
+    out = project / "launch-booklet.pdf"
+    code, stdout, err = cli("--project", str(project), "pdf", "--theme", "launch", "--imposition", "booklet", "--format", "a5",
+                            "--output", str(out))
+    assert code == 0, stdout + err
+    reading = project / "launch-reading.pdf"
+    assert f"wrote {out}" in stdout and f"wrote {reading}" in stdout
+    assert sorted(path.name for path in project.glob("*.pdf")) == ["launch-booklet.pdf", "launch-reading.pdf"]  # no leftovers
+    booklet = PdfReader(out)
+    page = booklet.pages[0]
     assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((297 * MM, 210 * MM), abs=1)
+    assert "vihkon tulostusversio" in booklet.metadata.title and "launch-reading.pdf" in booklet.metadata.subject
+    pages = PdfReader(reading)
+    assert "/StructTreeRoot" in pages.trailer["/Root"]
+    assert float(pages.pages[0].mediabox.width) == pytest.approx(148 * MM, abs=1)
+    assert len(booklet.pages) == (len(pages.pages) + 3) // 4 * 2
 
 
 @pytest.mark.parametrize("option, value, message", [

@@ -13,6 +13,8 @@ from pypdf import PdfReader
 from conftest import copy_built, page_texts
 from cookbook.source.check import check_project
 from cookbook.config import Project
+from cookbook.downloads import FORMATS, book_name, booklet_name
+from cookbook.print.print_formats import booklet_label
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +161,73 @@ def test_one_structure_tree_covers_every_page_of_the_joined_book(book):
         assert all(e.raw_get("/Pg").idnum == page.indirect_reference.idnum for e in elements if "/Pg" in e)
 
 
+def heading_levels(path: Path) -> list[int]:
+    """The heading levels (H1 = 1, …) of a PDF's structure tree, in its order: /StructTreeRoot,
+    then each element's /K, depth first. Empty for an untagged PDF."""
+    import pikepdf
+
+    levels = []
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        stack = [root.get("/K")] if root is not None else []
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(reversed(list(node)))
+            elif isinstance(node, pikepdf.Dictionary):
+                name = str(node.get("/S", ""))
+                if re.fullmatch(r"/H[1-6]", name):
+                    levels.append(int(name[2]))
+                if "/K" in node:
+                    stack.append(node.K)
+    return levels
+
+
+def heading_problems(levels: list[int]) -> list[str]:
+    """What a PDF/UA checker would say of these heading levels: not starting at H1, a skip."""
+    if not levels:
+        return ["no headings"]
+    problems = [f"starts at H{levels[0]}"] if levels[0] != 1 else []
+    return problems + [f"H{above} then H{below}" for above, below in zip(levels, levels[1:]) if below > above + 1]
+
+
+def test_every_tagged_pdf_starts_its_headings_at_h1_and_skips_no_level(built_project: Path, cookbook):
+    """Handouts, card decks (single and on sheets) and every edition of the book: the heading
+    structure a screen reader lists starts at H1 and goes down one level at a time."""
+    project = Project(built_project)
+    downloads = built_project / "site" / "downloads"
+    pdfs = {downloads / f"{recipe.id}-{lang}.pdf" for lang in cookbook.languages for recipe in cookbook.recipes_in(lang)}
+    for lang in cookbook.languages:
+        names = project.language(lang).strings["pdf"]
+        pdfs |= {downloads / names["cards"], downloads / names["card_sheets"]}
+        pdfs |= {downloads / book_name(project, lang, page_format) for page_format in FORMATS}
+    assert {path.name for path in downloads.glob("*.pdf") if not path.name.endswith("-booklet.pdf")} == {p.name for p in pdfs}
+    found = {}
+    for path in sorted(pdfs):
+        levels = heading_levels(path)
+        if problems := heading_problems(levels):
+            found[path.name] = problems[:3]
+    assert not found, found
+    # A handout is H1 (its title) and H2 (its sections); a card H1 (front) and H2 (back).
+    recipe = cookbook.recipes_in("fi")[0]
+    assert set(heading_levels(downloads / f"{recipe.id}-fi.pdf")) == {1, 2}
+    assert heading_levels(downloads / project.language("fi").strings["pdf"]["cards"])[:4] == [1, 2, 1, 2]
+
+
+def test_contributed_sub_headings_sit_one_level_below_their_section(built_small_project: Path, cli):
+    """A `###` in a recipe's section is an H3 on the handout (the section is an H2) and an H4
+    in the book (the section is an H3 under the chapter's H1 and the recipe's H2)."""
+    recipe = built_small_project / "recipes" / "esimerkki" / "fi.md"
+    text = recipe.read_text(encoding="utf-8")
+    recipe.write_text(text.replace("## Vaiheet", "### Kenen kanssa\n\nKaupunki ja yritykset.\n\n## Vaiheet"), encoding="utf-8")
+    code, out, err = cli("--project", str(built_small_project), "--quiet", "pdf", "--only", "book", "--only", "handouts")
+    assert code == 0, out + err
+    downloads = built_small_project / "site" / "downloads"
+    handout, book = heading_levels(downloads / "esimerkki-fi.pdf"), heading_levels(downloads / "keittokirja-a4.pdf")
+    assert 3 in handout and not heading_problems(handout), handout
+    assert 4 in book and not heading_problems(book), book
+
+
 def test_metrics_appendix_lists_every_metric_with_its_page(book, cookbook, built_project: Path):
     lang, reader = book
     start = max(page for _, page in outline_titles(reader))  # the appendix is the last outline entry
@@ -213,6 +282,32 @@ def test_a5_booklet_and_print_shop_editions(built_project: Path):
         assert size(page.trimbox) == pytest.approx((210 * MM, 297 * MM), abs=1)
         assert size(page.bleedbox) == pytest.approx((216 * MM, 303 * MM), abs=1)
         assert size(page.mediabox)[0] >= size(page.bleedbox)[0]
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_booklet_says_it_is_the_print_imposition_and_names_the_edition_to_read(built_project: Path, lang: str):
+    """The booklet is untagged, its pages out of reading order: its title, subject and XMP say,
+    in the edition's language, that it is for printing, and name the tagged A5 edition."""
+    import pikepdf
+
+    project = Project(built_project)
+    downloads = built_project / "site" / "downloads"
+    reading = book_name(project, lang, "a5")
+    label = booklet_label(project, lang, reading)
+    strings = project.language(lang).strings
+    assert label.reading_edition in label.description and "A5" in label.title_suffix
+    with pikepdf.open(downloads / booklet_name(project, lang)) as booklet:
+        title = f"{strings['site_name']} – {label.title_suffix}"
+        assert str(booklet.docinfo["/Title"]) == title
+        assert str(booklet.docinfo["/Subject"]) == label.description
+        assert str(booklet.Root.Lang) == lang and booklet.Root.ViewerPreferences.DisplayDocTitle
+        assert "/StructTreeRoot" not in booklet.Root  # untagged: hence the pointer to the edition to read
+        with booklet.open_metadata() as xmp:
+            assert xmp["dc:title"] == title and xmp["dc:description"] == label.description
+            assert xmp["dc:relation"] == {reading} and xmp["dc:language"] == {lang}  # rdf:Bag
+    with pikepdf.open(downloads / reading) as edition:  # published beside it, tagged, in reading order
+        assert "/StructTreeRoot" in edition.Root and str(edition.Root.Lang) == lang
+        assert str(edition.docinfo["/Title"]) == strings["site_name"]
 
 
 def test_saddle_stitch_order():

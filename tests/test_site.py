@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from html import unescape as html_unescape
 from html.parser import HTMLParser
@@ -223,6 +224,52 @@ def test_materials_page_links_the_card_decks(site: Path, pages: dict[Path, Links
             for deck in (site / "downloads" / names["cards"], site / "downloads" / names["card_sheets"]):
                 assert deck in linked, f"{edition.relative_to(site)} does not link {deck.name}"
                 assert deck.read_bytes().startswith(b"%PDF"), deck
+
+
+class ListedDownloads(HTMLParser):
+    """Each list item's first link and its text (the label after it), with the link of the
+    item it is listed under, if any."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[dict[str, str]] = []  # the list items being read, outermost first
+        self.items: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "li":
+            parent = self.open[-1]["href"] if self.open else ""
+            self.open.append({"href": "", "text": "", "parent": parent})
+            self.items.append(self.open[-1])
+        elif tag == "a" and self.open and not self.open[-1]["href"]:
+            self.open[-1]["href"] = dict(attrs).get("href") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li" and self.open:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.open:
+            self.open[-1]["text"] += data
+
+
+def test_materials_page_offers_the_a5_edition_to_read_beside_its_booklet_to_print(site: Path, built_project: Path, cookbook):
+    """On the materials page of each language, every language's A5 edition (tagged, in reading
+    order) is listed with its label, and the booklet (printing order) under it with its own."""
+    from cookbook.downloads import book_name, booklet_name
+
+    project = Project(built_project)
+    for edition in (site / "materials" / "index.html", site / "en" / "materials" / "index.html"):
+        parser = ListedDownloads()
+        parser.feed(edition.read_text(encoding="utf-8"))
+        items = {posixpath.basename(item["href"]): item for item in parser.items if item["href"]}
+        for lang in cookbook.languages:
+            labels = project.language(lang).strings["print"]["formats"]
+            reading, booklet = book_name(project, lang, "a5"), booklet_name(project, lang)
+            assert reading in items and booklet in items, f"{edition.relative_to(site)} does not link {reading} and {booklet}"
+            assert labels["a5"] in html_unescape(items[reading]["text"])
+            assert labels["booklet"] in html_unescape(items[booklet]["text"])
+            assert posixpath.basename(items[booklet]["parent"]) == reading, "the booklet is listed under its A5 edition"
+            assert (site / "downloads" / reading).is_file() and (site / "downloads" / booklet).is_file()
 
 
 def test_every_link_of_the_offline_copy_resolves_to_a_file_in_it(built_project: Path):

@@ -1,17 +1,24 @@
 """Booklet imposition: A5 pages two to an A4 sheet in saddle-stitch order, to print duplex
-(flip on the short edge), fold and staple."""
+(flip on the short edge), fold and staple.
+
+The booklet has no structure tags (its sheets show the pages as drawings, out of reading order),
+so its metadata says what it is and names the tagged edition to read instead."""
 
 from __future__ import annotations
 
 import zlib
+from datetime import datetime
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
-from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf import DocumentInformation, PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
-    ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject, NameObject, StreamObject,
+    ArrayObject, BooleanObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject, NameObject,
+    StreamObject, TextStringObject,
 )
 
 from ..errors import writing
+from .print_formats import BookletLabel
 
 A4_LONG, A4_SHORT = 297 * 72 / 25.4, 210 * 72 / 25.4  # points
 
@@ -27,7 +34,7 @@ def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
     return [tuple(p if p is not None and p < pages else None for p in side) for side in order]  # type: ignore[misc]
 
 
-def impose_booklet(source: Path, target: Path) -> Path:
+def impose_booklet(source: Path, target: Path, label: BookletLabel | None = None) -> Path:
     reader = PdfReader(source)
     width = float(reader.pages[0].mediabox.width)
     height = float(reader.pages[0].mediabox.height)
@@ -48,9 +55,59 @@ def impose_booklet(source: Path, target: Path) -> Path:
         drawing.set_data("".join(f"q 1 0 0 1 {offset:.3f} {y0:.3f} cm /P{index} Do Q\n" for index, offset in placed).encode())
         sheet[NameObject("/Contents")] = writer._add_object(drawing)
     writer.add_metadata({key: value for key, value in (reader.metadata or {}).items()})
+    if label is not None:
+        label_booklet(writer, reader, label)
     with writing(target), target.open("wb") as out:
         writer.write(out)
     return target
+
+
+def label_booklet(writer: PdfWriter, reader: PdfReader, label: BookletLabel) -> None:
+    """Title, subject and XMP that say the booklet is the print imposition, in the edition's
+    language; the viewer shows that title rather than the file name."""
+    info = reader.metadata
+    edition = str(info.get("/Title") or "") if info else ""
+    title = f"{edition} – {label.title_suffix}" if edition else label.title_suffix
+    writer.add_metadata({"/Title": title, "/Subject": label.description})
+    root = writer.root_object
+    root[NameObject("/Lang")] = TextStringObject(label.lang)
+    root[NameObject("/ViewerPreferences")] = DictionaryObject({NameObject("/DisplayDocTitle"): BooleanObject(True)})
+    xmp = DecodedStreamObject()
+    xmp.set_data(booklet_xmp(title, label, info).encode())
+    xmp.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    root[NameObject("/Metadata")] = writer._add_object(xmp)
+
+
+def booklet_xmp(title: str, label: BookletLabel, info: DocumentInformation | None) -> str:
+    """The booklet's XMP packet: Dublin Core title, description, language and creator, the
+    reading edition as its relation, and the edition's dates (the same input, the same bytes)."""
+    lang = quoteattr(label.lang)
+    dates = "".join(
+        f"<xmp:{name}>{when.isoformat()}</xmp:{name}>"
+        for name, when in (("CreateDate", _date(info, "creation_date")), ("ModifyDate", _date(info, "modification_date")))
+        if when is not None
+    )
+    author = str(info.get("/Author") or "") if info else ""
+    creator = f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>" if author else ""
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li><rdf:li xml:lang={lang}>{escape(title)}</rdf:li></rdf:Alt></dc:title>'
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(label.description)}</rdf:li>'
+        f'<rdf:li xml:lang={lang}>{escape(label.description)}</rdf:li></rdf:Alt></dc:description>'
+        f'{creator}<dc:language><rdf:Bag><rdf:li>{escape(label.lang)}</rdf:li></rdf:Bag></dc:language>'
+        '<dc:format>application/pdf</dc:format>'
+        f'<dc:relation><rdf:Bag><rdf:li>{escape(label.reading_edition)}</rdf:li></rdf:Bag></dc:relation>'
+        f'{dates}</rdf:Description></rdf:RDF></x:xmpmeta>\n<?xpacket end="r"?>'
+    )
+
+
+def _date(info: DocumentInformation | None, name: str) -> datetime | None:
+    try:
+        return getattr(info, name) if info else None
+    except (ValueError, TypeError):  # a date pypdf cannot read: left out rather than guessed
+        return None
 
 
 def page_as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:

@@ -62,8 +62,17 @@ def select_recipes(cookbook: Cookbook, request: PackRequest) -> tuple[Recipe, ..
     return chosen
 
 
+def reading_edition_path(booklet: Path) -> Path:
+    """Where a pack's pages in reading order go beside its booklet: `launch-booklet.pdf` has
+    `launch-reading.pdf`, a name no pack is given by default (none is overwritten)."""
+    return booklet.with_name(f"{booklet.stem.removesuffix('-booklet')}-reading{booklet.suffix}")
+
+
 def build_pack(project: Project, cookbook: Cookbook, request: PackRequest, output: Path,
-               settings: "PdfSettings | None" = None, progress: "Progress | None" = None) -> Path:
+               settings: "PdfSettings | None" = None, progress: "Progress | None" = None) -> list[Path]:
+    """The pack to `output`. A booklet (pages in printing order, untagged) comes with the same
+    pages in reading order, tagged, beside it: the one to read on screen or send on. Returns
+    the files written, the one asked for first."""
     from .book import BookRequest
     from .pdf_jobs import PdfSettings, build_book
     from ..progress import QUIET
@@ -76,11 +85,17 @@ def build_pack(project: Project, cookbook: Cookbook, request: PackRequest, outpu
     # failed or killed build leaves the pack that was there.
     flat = output.with_name(f".{output.stem}-pages.{os.getpid()}.pdf")
     imposed = output.with_name(f".{output.stem}-booklet.{os.getpid()}.pdf") if request.booklet else None
+    reading = reading_edition_path(output) if request.booklet else None
     try:
-        build_book(project, cookbook, book, flat, booklet=imposed, settings=settings, progress=progress)
-        os.replace(imposed or flat, output)
+        build_book(project, cookbook, book, flat, booklet=imposed, settings=settings, progress=progress,
+                   reading_name=reading.name if reading else None)
+        if imposed is not None and reading is not None:
+            os.replace(flat, reading)
+            os.replace(imposed, output)
+            return [output, reading]
+        os.replace(flat, output)
+        return [output]
     finally:
         for leftover in (flat, imposed):
             if leftover is not None:
                 leftover.unlink(missing_ok=True)
-    return output

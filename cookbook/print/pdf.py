@@ -45,6 +45,20 @@ def with_url_notes(html: str) -> str:
     return EXTERNAL_LINK.sub(note, html)
 
 
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def with_headings_below(html: str, section_level: int) -> str:
+    """A contributor's sub-headings (`###`, written under a `##` section) one level below the
+    section heading they are printed under: in the book a section is an h3 (the chapter is the
+    h1), so its sub-headings become h4, and the PDF's heading structure skips no level. Clean
+    HTML escapes every `<` of text and attributes, so each match is a tag."""
+    shift = section_level - 2
+    if not shift:
+        return html
+    return HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(6, max(1, int(m.group(2)) + shift))}", html)
+
+
 # A deck is rendered in parts of this many recipes (whole sheets of nine), in parallel and in
 # bounded memory: a thousand recipes' deck in one document took WeasyPrint 1.1 GB.
 CARDS_PER_PART = 90
@@ -228,19 +242,22 @@ class PdfRenderer:
         base = self.site_url(recipe.lang)
         return f"{base}recipes/{recipe.id}/" if base else ""
 
-    def markdown_html(self, text: str | None, folder: str | None = None) -> Markup:
+    def markdown_html(self, text: str | None, folder: str | None = None, section_level: int = 2) -> Markup:
         """A contributor's Markdown as clean HTML for print (no rel="attachment" or anything else
-        that could embed or fetch); relative images resolved against `folder` (from the project root)."""
-        return Markup(with_url_notes(self.markdown.html(text or "", self._image_url(folder))))
+        that could embed or fetch); relative images resolved against `folder` (from the project root);
+        its headings placed under a section heading of `section_level`."""
+        html = self.markdown.html(text or "", self._image_url(folder))
+        return Markup(with_url_notes(with_headings_below(html, section_level)))
 
-    def section_html(self, recipe: Recipe, key: str) -> Markup:
-        """One section of a recipe for print; all its sections are rendered together (what one
-        defines, such as a footnote, serves the others), once per recipe."""
+    def section_html(self, recipe: Recipe, key: str, section_level: int = 2) -> Markup:
+        """One section of a recipe for print, its headings placed under a section heading of
+        `section_level`; all the recipe's sections are rendered together (what one defines, such
+        as a footnote, serves the others), once per recipe."""
         recipe_key = (recipe.id, recipe.lang)
         if recipe_key not in self._sections:
             self._sections.clear()  # only the recipe being laid out
             self._sections[recipe_key] = self.markdown.sections_html(recipe.sections, self._image_url(f"recipes/{recipe.id}"))
-        return Markup(with_url_notes(self._sections[recipe_key].get(key, "")))
+        return Markup(with_url_notes(with_headings_below(self._sections[recipe_key].get(key, ""), section_level)))
 
     def _image_url(self, folder: str | None) -> Callable[[str], str] | None:
         base = self.project.root / folder if folder else None

@@ -32,7 +32,7 @@ from ..downloads import book_name, booklet_name, handout_name
 from .pdf import PdfRenderer, Rendered, card_parts
 from .pdf_cache import PRUNE_AFTER_SECONDS, PdfCache
 from .pdf_verify import Expected, check_pdfs, forget_unused
-from .print_formats import KINDS, PdfSettings
+from .print_formats import KINDS, BookletLabel, PdfSettings, booklet_label
 from ..progress import QUIET, Progress, StageCounter
 from ..workers import prepare_worker, working_here
 
@@ -150,6 +150,7 @@ class BookJob:
     appendix_title: str
     booklet: Path | None = None
     booklets: Booklets | None = None  # who imposes the booklet, if there is one
+    booklet_label: BookletLabel | None = None  # what the booklet's metadata says it is
     written: list[Path] = field(default_factory=list)
     expected: list[Expected] = field(default_factory=list)
     slices: list[Rendered | None] = field(default_factory=list)
@@ -227,7 +228,7 @@ class BookJob:
         self.expected.append(Expected(self.target, layout.total, titles))
         if self.booklet is not None:
             assert self.booklets is not None
-            self.booklets.impose(self.target, self.booklet)
+            self.booklets.impose(self.target, self.booklet, self.booklet_label)
             self.written.append(self.booklet)
             self.expected.append(Expected(self.booklet, len(saddle_stitch_order(layout.total)), titles))
 
@@ -283,10 +284,10 @@ class Booklets:
         self.pool: ProcessPoolExecutor | None = None
         self.pending: list[Future[Path]] = []
 
-    def impose(self, source: Path, target: Path) -> None:
+    def impose(self, source: Path, target: Path, label: BookletLabel | None = None) -> None:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1)
-        self.pending.append(self.pool.submit(impose_booklet, source, target))
+        self.pending.append(self.pool.submit(impose_booklet, source, target, label))
 
     def __enter__(self) -> Booklets:
         return self
@@ -304,9 +305,12 @@ class Booklets:
 
 
 def book_job(project: Project, cookbook: Cookbook, request: BookRequest, target: Path, booklet: Path | None = None,
-             booklets: Booklets | None = None) -> BookJob:
+             booklets: Booklets | None = None, reading_name: str | None = None) -> BookJob:
+    """`reading_name`: the name the book is published under, when `target` is not its final
+    name; the booklet's metadata points readers to it."""
     title = project.language(request.lang).strings["print"]["appendix_metrics"]
-    return BookJob(BookPlan(cookbook, request), target, title, booklet, booklets)
+    label = booklet_label(project, request.lang, reading_name or target.name, request.page_format) if booklet else None
+    return BookJob(BookPlan(cookbook, request), target, title, booklet, booklets, label)
 
 
 def _set_context(project: Project, cookbook: Cookbook, settings: PdfSettings) -> None:
@@ -365,12 +369,12 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
 
 
 def build_book(project: Project, cookbook: Cookbook, request: BookRequest, target: Path, booklet: Path | None = None,
-               settings: PdfSettings = PdfSettings(), progress: Progress = QUIET) -> list[Path]:
+               settings: PdfSettings = PdfSettings(), progress: Progress = QUIET, reading_name: str | None = None) -> list[Path]:
     """One book (a workshop pack of some recipes) to `target`, and its booklet if asked for."""
     _set_context(project, cookbook, settings)
     prepare_fonts(project)
     with progress.stage("PDF", total=0) as counter, Booklets() as booklets:
-        job = book_job(project, cookbook, request, target, booklet, booklets)
+        job = book_job(project, cookbook, request, target, booklet, booklets, reading_name)
         scheduler = Scheduler(min(settings.workers(), len(job.plan.slices) + 1), counter)
         job.start(scheduler)
         scheduler.run()

@@ -106,12 +106,22 @@ def alternates(editions: list[Edition], current: Edition, path: str, recipe: Rec
     return {edition.lang: edition.root_from(current) + edition.link_for(path, recipe) for edition in editions}
 
 
-def book_files(project: Project, lang: str) -> list[tuple[str, str]]:
-    """(format label, file name) of every edition of the book in one language."""
+@dataclass(frozen=True)
+class Download:
+    """A file offered on the materials page, and the same content in other forms, listed under it."""
+
+    label: str
+    file: str
+    variants: tuple[Download, ...] = ()
+
+
+def book_files(project: Project, lang: str) -> list[Download]:
+    """Every edition of the book in one language. The booklet, whose pages are in printing order
+    and untagged, is offered under the A5 edition it is imposed from: the one to read."""
     labels = project.language(lang).strings["print"]["formats"]
-    files = [(labels[page_format], book_name(project, lang, page_format)) for page_format in FORMATS]
-    files.insert(2, (labels["booklet"], booklet_name(project, lang)))
-    return files
+    booklet = (Download(labels["booklet"], booklet_name(project, lang)),)
+    return [Download(labels[page_format], book_name(project, lang, page_format), booklet if page_format == "a5" else ())
+            for page_format in FORMATS]
 
 
 def card_files(project: Project, lang: str) -> list[tuple[str, str]]:

@@ -108,6 +108,12 @@ class Recipe:
     def published(self) -> bool:
         return self.status == "published"
 
+    def logic_model(self, levels: list[str]) -> tuple[tuple[str, tuple[Metric, ...]], ...]:
+        """The recipe's logic model: every level of `levels` (the taxonomy's order, inputs to
+        impact) with the metrics at it, in the recipe's order. A level without metrics keeps its
+        place, empty, so the diagrams show where the chain has a gap."""
+        return tuple((level, tuple(m for m in self.metrics if m.level == level)) for level in levels)
+
 
 @dataclass(frozen=True)
 class Cookbook:

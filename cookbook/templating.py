@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .config import Language
-from .model import Range
+from .model import Metric, Range, Recipe
 from .taxonomy import Taxonomy
 
 
@@ -35,6 +35,9 @@ def make_environment(folder: Path, taxonomy: Taxonomy, language: Language) -> En
         unit = strings["units"].get(value.unit, value.unit) if value.unit else strings["labels"].get(unit_kind, "")
         return f"{numbers} {unit}".strip()
 
-    env.filters.update(label=label, unit=lambda unit: taxonomy.unit_label(unit, lang), span=span, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
+    def logic_model(recipe: Recipe) -> tuple[tuple[str, tuple[Metric, ...]], ...]:
+        return recipe.logic_model(taxonomy.ids("metric_levels"))
+
+    env.filters.update(label=label, logic_model=logic_model, unit=lambda unit: taxonomy.unit_label(unit, lang), span=span, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
     env.globals.update(lang=lang, t=strings["labels"], strings=strings, taxonomy=taxonomy)
     return env

@@ -147,10 +147,11 @@ def diagram_sequence(cookbook, recipe, lang: str, labels: dict) -> list[str]:
     return found
 
 
-def assert_in_order(text: str, caption: str, table_head: str, sequence: list[str], where: str) -> int:
-    """The sequence between the caption and the table's header row, in order; where it ends."""
+def assert_in_order(text: str, caption: str, next_heading: str, sequence: list[str], where: str) -> int:
+    """The sequence between the caption and the next section's heading (on paper the diagram
+    follows the metrics table), in order; where it ends."""
     start = text.index(squeeze(caption))
-    end = text.index(squeeze(table_head), start)
+    end = text.index(squeeze(next_heading), start)
     at = start + len(squeeze(caption))
     for part in sequence:
         found = text.find(squeeze(part), at, end)
@@ -164,7 +165,7 @@ def test_a_handouts_text_holds_the_diagram_in_level_order(built_project: Path, c
     labels = Project(built_project).language(lang).strings["labels"]
     for recipe in cookbook.recipes_in(lang):
         text = squeeze("".join(page_texts(built_project / "site" / "downloads" / f"{recipe.id}-{lang}.pdf")))
-        assert_in_order(text, labels["logic_model"], labels["metric"] + labels["level"],
+        assert_in_order(text, labels["logic_model"], labels["methods"],
                         diagram_sequence(cookbook, recipe, lang, labels), f"{lang} {recipe.id}")
 
 
@@ -182,7 +183,7 @@ def test_the_books_have_the_diagram_on_every_recipe(built_project: Path, cookboo
         for recipe in cookbook.recipes_in(lang):
             # Recipes follow each other in the book; each one's diagram, in level order.
             title = text.index(squeeze(recipe.title), at)
-            at = assert_in_order(text[title:], labels["logic_model"], labels["metric"] + labels["level"],
+            at = assert_in_order(text[title:], labels["logic_model"], labels["methods"],
                                  diagram_sequence(cookbook, recipe, lang, labels), f"{book.name} {recipe.id}") + title
 
 

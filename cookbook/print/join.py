@@ -47,8 +47,8 @@ from pypdf.generic import (
 )
 
 from ..errors import CookbookError
-from .pdf_output import PackedObjects, TextObject, write_pdf
 from ..workers import working_here
+from .pdf_output import PackedObjects, TextObject, write_pdf
 
 # Catalog entries of the first part that describe the whole document (PDF/UA needs /Lang,
 # /MarkInfo and /ViewerPreferences; /Metadata is the XMP stream that agrees with the info).

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..source.check import UsageError
 from ..config import Project
 from ..model import Cookbook, Recipe
+from ..source.check import UsageError
 
 if TYPE_CHECKING:
     from .pdf_jobs import PdfSettings

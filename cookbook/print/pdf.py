@@ -17,17 +17,17 @@ from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from ..source.body import numbered_items
 from ..config import Project
+from ..contributed_html import ContributedMarkdown
+from ..digests import folder_digest
 from ..errors import CookbookError
+from ..model import Cookbook, Recipe
+from ..source.body import numbered_items
+from ..templating import make_environment
 from .fetcher import ProjectFetcher, font_cache_dir
 from .hyphenate import use_voikko, voikko_fingerprint
-from ..contributed_html import ContributedMarkdown
-from ..model import Cookbook, Recipe
-from ..digests import folder_digest
 from .pdf_cache import PdfCache
 from .pdf_writer_tuning import tune_pdf_writer
-from ..templating import make_environment
 
 
 PDF_VARIANT = "pdf/ua-1"

@@ -20,21 +20,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from .book import BookPlan, BookRequest, PartLayout, anchor_owners, outline, page_map
 from ..config import Project
-from .folio import FolioStamp
+from ..downloads import book_name, booklet_name, handout_name
 from ..errors import CookbookError, writing
+from ..model import Cookbook
+from ..progress import QUIET, Progress, StageCounter
+from ..workers import prepare_worker, working_here
+from .book import BookPlan, BookRequest, PartLayout, anchor_owners, outline, page_map
 from .fetcher import prepare_fonts
+from .folio import FolioStamp
 from .impose import impose_booklet, saddle_stitch_order
 from .join import Joiner, join_pdfs
-from ..model import Cookbook
-from ..downloads import book_name, booklet_name, handout_name
 from .pdf import PdfRenderer, Rendered, card_parts
 from .pdf_cache import PRUNE_AFTER_SECONDS, PdfCache
 from .pdf_verify import Expected, check_pdfs, forget_unused
 from .print_formats import KINDS, BookletLabel, PdfSettings, booklet_label
-from ..progress import QUIET, Progress, StageCounter
-from ..workers import prepare_worker, working_here
 
 URGENT, BOOK_PART, DECK, HANDOUT = range(4)  # scheduling priorities, most urgent first
 

@@ -16,13 +16,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..source.body import numbered_items
 from ..config import Project
-from .engine_markdown import fenced_html
 from ..contributed_html import ContributedMarkdown, Heading, Part, markdown_specials, markdown_text
-from ..model import Cookbook, Recipe
 from ..downloads import FORMATS, book_name, booklet_name, handout_name
+from ..model import Cookbook, Recipe
+from ..source.body import numbered_items
 from ..templating import make_environment
+from .engine_markdown import fenced_html
 
 RECENT_COUNT = 5
 DURATION_DAYS = {"hours": 1 / 8, "days": 1, "weeks": 7, "months": 30}

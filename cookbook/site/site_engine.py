@@ -22,23 +22,23 @@ from typing import IO, Any, Iterator
 
 import yaml
 
-from ..config import Project
-from .engines import Engine, engine_named
 from ..build_lock import held_lock
 from ..cache_entries import DamagedEntry, entry_name, read_entry, write_entry
+from ..config import Project
+from ..digests import code_version, file_digest, folder_digest
 from ..errors import CookbookError, tool_failure, writing
 from ..files import fresh_dir, link_tree, sync_tree, write_if_changed
 from ..markdown_render import extension_settings, read_mkdocs_config
 from ..model import Cookbook
-from .pages import docs_dir, navigation, render_pages
-from .search_pages import search_pages
-from ..digests import code_version, file_digest, folder_digest
 from ..progress import StageCounter
-from .export import open_data
 from ..source.schema_check import load_schema
-from .local_search import write_local_index
-from .search_index import IndexRun, start_index
 from ..workers import prepare_worker
+from .engines import Engine, engine_named
+from .export import open_data
+from .local_search import write_local_index
+from .pages import docs_dir, navigation, render_pages
+from .search_index import IndexRun, start_index
+from .search_pages import search_pages
 
 # Set while `build.py` runs the engine, so the serve hook does not generate the pages twice.
 PAGES_READY_ENV = "COOKBOOK_PAGES_READY"

@@ -17,14 +17,14 @@ from typing import Any, Iterable
 
 from ..config import Project
 from ..model import Content
+from ..model import Cookbook, Recipe
+from ..taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+from ..workers import working_here
 from .content import load_content
 from .diagnostics import Diagnostic, display_path
 from .load import Source, read_source
-from ..model import Cookbook, Recipe
-from ..taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 from .translations import inherit
 from .validate import RecipeValidator
-from ..workers import working_here
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # The front-matter keys whose positions the checks across recipes report at.

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .body import BodyChecker, code_free_lines
 from ..config import Project
-from .diagnostics import display_path
-from .load import Source, read_source, read_text
 from ..model import Content, Page
 from ..taxonomy import Taxonomy
+from .body import BodyChecker, code_free_lines
+from .diagnostics import display_path
+from .load import Source, read_source, read_text
 
 PAGE_NAME = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]{2,3})\.md$")
 

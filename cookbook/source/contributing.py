@@ -14,11 +14,11 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .body import ALLOWED_TAGS, IMAGE_SUFFIXES, MAX_IMAGE_BYTES
-from .check import ID_PATTERN
 from ..config import Project
 from ..errors import CookbookError
 from ..taxonomy import LABEL_ONLY_VOCABULARIES, TaxonomyError, load_taxonomy
+from .body import ALLOWED_TAGS, IMAGE_SUFFIXES, MAX_IMAGE_BYTES
+from .check import ID_PATTERN
 from .translations import NEUTRAL_FIELDS, NEUTRAL_METRIC_FIELDS
 
 # The fields a translation inherits, by the list they sit in ("" for the top level).

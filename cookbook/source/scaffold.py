@@ -17,9 +17,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 
-from .check import ID_PATTERN
 from ..config import Project
 from ..taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+from .check import ID_PATTERN
 from .translations import NEUTRAL_FIELDS, NEUTRAL_METRIC_FIELDS
 
 COMMENT_WIDTH = 96

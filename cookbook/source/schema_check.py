@@ -15,8 +15,8 @@ if TYPE_CHECKING:  # jsonschema is imported when a file is invalid: a valid cook
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-from .load import PathKey, Position, Source
 from ..taxonomy import Taxonomy
+from .load import PathKey, Position, Source
 
 TYPE_NAMES = {
     "string": "text",

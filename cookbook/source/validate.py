@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterator
 
-from .body import BodyChecker, code_free_lines, has_numbered_list, split_sections
 from ..config import REQUIRED_SECTIONS, Language, Project
-from .load import PathKey, Source
 from ..model import Case, Method, Metric, Range, Recipe, SourceRef
-from .schema_check import SchemaChecker, field_name, load_schema
 from ..taxonomy import Taxonomy
+from .body import BodyChecker, code_free_lines, has_numbered_list, split_sections
+from .load import PathKey, Source
+from .schema_check import SchemaChecker, field_name, load_schema
 
 
 class RecipeValidator:

@@ -137,7 +137,7 @@ def serve(project: Project, lang: str | None, address: str) -> int:
     lang = lang or project.source_language.code
     note_engine_limits(project)
     generate(project, result.cookbook, lang, include_drafts=True)
-    env = {key: value for key, value in engine_environment().items() if key != PAGES_READY_ENV}
+    env = {key: value for key, value in engine_environment(result.cookbook).items() if key != PAGES_READY_ENV}
     command = [*engine_command(project, "serve", lang, preview=True), "--dev-addr", address]
     return subprocess.call(command, cwd=project.root, env=env)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 from .taxonomy import Taxonomy
 
@@ -133,3 +135,18 @@ class Cookbook:
             for theme in self.taxonomy.ids("themes")
             if any(r.theme == theme for r in recipes)
         ]
+
+
+def edition_date(recipes: Iterable[Recipe | None]) -> date:
+    """The date an edition carries (PDF metadata, sitemap): SOURCE_DATE_EPOCH, the
+    reproducible-builds convention, when it is set, else the newest `updated` of its recipes,
+    never the day of the build, so that the same input gives the same bytes on any day."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return max((recipe.updated for recipe in recipes if recipe), default=date(2026, 1, 1))
+
+
+def date_epoch(day: date) -> str:
+    """Midnight UTC of `day` as a SOURCE_DATE_EPOCH value."""
+    return str(int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()))

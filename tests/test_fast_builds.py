@@ -6,6 +6,7 @@ Speed itself is measured by `make bench`, never asserted here.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,13 +88,12 @@ def test_editing_one_recipe_renders_only_what_it_changes(built_project: Path, tm
 def site_files(root: Path, under: str = "") -> dict[str, bytes]:
     folder = root / "site" / under
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
-            if path.is_file() and "downloads" not in path.parts and path.name != "sitemap.xml.gz"}
+            if path.is_file() and "downloads" not in path.parts}
 
 
 def test_site_rebuild_reuses_unchanged_editions_and_matches_a_clean_build(project: Path, cli, monkeypatch):
     """After a Finnish recipe is edited, the English edition is not built again; the site is
     what a build without reuse makes of the same files."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the engine's dates as in a reproducible build
     args = ("--project", str(project), "--quiet", "site")
     assert cli(*args)[0] == 0
     english = project / "build" / "engine-site" / "web" / "en" / "index.html"
@@ -116,22 +116,37 @@ def test_site_rebuild_reuses_unchanged_editions_and_matches_a_clean_build(projec
 def test_edition_key_covers_pages_config_theme_and_code(small_project: Path, cli, monkeypatch):
     from cookbook.print import pdf_cache
     from cookbook.site.site_engine import edition_key
+    from cookbook.source.check import check_project
 
     assert cli("--project", str(small_project), "--quiet", "site")[0] == 0
     project = Project(small_project)
-    before = edition_key(project, "en")
-    assert edition_key(project, "en") == before
+    cookbook = check_project(project).cookbook
+    before = edition_key(project, cookbook, "en")
+    assert edition_key(project, cookbook, "en") == before
     for path in (project.build_dir / "docs" / "web" / "en" / "index.md", project.build_dir / "mkdocs-web.en.yml",
                  small_project / "mkdocs.yml", next((small_project / "templates" / "site").rglob("*.css"))):
         original = path.read_bytes()
         path.write_bytes(original + b"\n")
         try:
-            assert edition_key(project, "en") != before, path
+            assert edition_key(project, cookbook, "en") != before, path
         finally:
             path.write_bytes(original)
+    with monkeypatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # another edition date: the sitemap's
+        assert edition_key(project, cookbook, "en") != before
     monkeypatch.setattr(pdf_cache, "code_version", lambda: "another version of the code")
     monkeypatch.setattr("cookbook.site.site_engine.code_version", lambda: "another version of the code")
-    assert edition_key(project, "en") != before
+    assert edition_key(project, cookbook, "en") != before
+
+
+def test_the_site_is_dated_by_its_content_not_by_the_day_of_the_build(built_small_project: Path):
+    """The sitemap's dates are the newest `updated` of the recipes: a build on another day,
+    from the same files, gives the same bytes."""
+    newest = max(re.search(r"^updated: (\S+)", path.read_text(encoding="utf-8"), re.M).group(1)
+                 for path in (built_small_project / "recipes").glob("*/*.md"))
+    for sitemap in (built_small_project / "site").rglob("sitemap.xml"):
+        dates = set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap.read_text(encoding="utf-8")))
+        assert dates == {newest}, sitemap
 
 
 def test_cache_key_covers_recipe_templates_css_fonts_and_code(small_project: Path, monkeypatch):

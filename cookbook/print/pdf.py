@@ -21,7 +21,7 @@ from ..config import Project
 from ..contributed_html import ContributedMarkdown
 from ..digests import folder_digest
 from ..errors import CookbookError
-from ..model import Cookbook, Recipe
+from ..model import Cookbook, Recipe, edition_date
 from ..source.body import numbered_items
 from ..templating import make_environment
 from .fetcher import ProjectFetcher, font_cache_dir
@@ -93,12 +93,6 @@ def qr_placeholder(url: str) -> str:
 
 def with_qr_codes(html: str) -> str:
     return QR_PLACEHOLDER.sub(lambda match: f'src="{qr_png(unquote(match.group(1)))}"', html)
-
-
-def build_date() -> date | None:
-    """SOURCE_DATE_EPOCH, the reproducible-builds convention, when it is set."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date() if epoch.isdigit() else None
 
 
 class CardOverflow(CookbookError):
@@ -265,7 +259,7 @@ class PdfRenderer:
 
     def html(self, template: str, lang: str, **context: object) -> str:
         recipes = context.get("dated_by") or context.get("recipes") or [context.get("recipe")]
-        newest = build_date() or max((r.updated for r in recipes if r), default=date(2026, 1, 1))
+        newest = edition_date(recipes)
         return self.environment(lang).get_template(template).render(
             # The newest content date stands for the edition's date, so that the same input
             # gives the same PDF bytes.

@@ -29,7 +29,7 @@ from ..digests import code_version, file_digest, folder_digest
 from ..errors import CookbookError, tool_failure, writing
 from ..files import fresh_dir, link_tree, sync_tree, write_if_changed
 from ..markdown_render import extension_settings, read_mkdocs_config
-from ..model import Cookbook
+from ..model import Cookbook, date_epoch, edition_date
 from ..progress import StageCounter
 from ..source.schema_check import load_schema
 from ..workers import prepare_worker
@@ -173,8 +173,13 @@ def project_engine(project: Project) -> Engine:
     return engine_named(project.settings.get("site_engine"))
 
 
-def engine_environment() -> dict[str, str]:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", PAGES_READY_ENV: "1"}
+def engine_environment(cookbook: Cookbook | None = None) -> dict[str, str]:
+    """The engine's environment. With the cookbook, its edition date as SOURCE_DATE_EPOCH: the
+    engines date the sitemap by it, and would take the day of the build without it."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", PAGES_READY_ENV: "1"}
+    if cookbook is not None:
+        env["SOURCE_DATE_EPOCH"] = date_epoch(edition_date(r for recipes in cookbook.recipes.values() for r in recipes))
+    return env
 
 
 @dataclass
@@ -202,13 +207,13 @@ class EngineRun:
         self.log.close()
 
 
-def start_engine(project: Project, lang: str, offline: bool = False) -> EngineRun:
+def start_engine(project: Project, cookbook: Cookbook, lang: str, offline: bool = False) -> EngineRun:
     """Start the engine on one language edition; editions build side by side, one process each."""
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         # Not --quiet: MkDocs counts warnings for `strict` only when it logs them.
         engine_command(project, "build", lang, offline),
-        cwd=project.root, env=engine_environment(), stdout=log, stderr=subprocess.STDOUT,
+        cwd=project.root, env=engine_environment(cookbook), stdout=log, stderr=subprocess.STDOUT,
         pass_fds=held_lock(),  # an engine outliving a killed build keeps the next one waiting
     )
     return EngineRun(lang, process, log, engine_site_dir(project, lang, offline))
@@ -218,16 +223,16 @@ def engine_site_dir(project: Project, lang: str, offline: bool = False) -> Path:
     return project.build_dir / "engine-site" / variant(offline) / lang
 
 
-def edition_key(project: Project, lang: str, offline: bool = False) -> str:
+def edition_key(project: Project, cookbook: Cookbook, lang: str, offline: bool = False) -> str:
     """A hash of everything an edition's engine run reads: its pages, its config and mkdocs.yml,
     the theme overrides and assets, the hook (this package's code), the engine and the versions
-    of its libraries, and the build date if one is set."""
+    of its libraries, and the edition date."""
     folder = docs_dir(project, lang, variant(offline))
     parts = [
         code_version(), folder_digest(folder),
         file_digest(engine_config_path(project, lang, offline)), file_digest(project.mkdocs_config_path),
         folder_digest(project.templates_dir / "site"), f"{project_engine(project).name}={project_engine(project).version()}",
-        os.environ.get("SOURCE_DATE_EPOCH", ""), *(f"{name}={version(name)}" for name in SITE_LIBRARIES),
+        engine_environment(cookbook)["SOURCE_DATE_EPOCH"], *(f"{name}={version(name)}" for name in SITE_LIBRARIES),
     ]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -289,7 +294,7 @@ def prepare_edition(project: Project, cookbook: Cookbook, lang: str, offline: bo
     can be reused. The old output is removed here, not by the engine: files in it may be hard
     links from a published site (link_tree), which an engine writing in place would change."""
     generate(project, cookbook, lang, offline=offline)
-    key = edition_key(project, lang, offline)
+    key = edition_key(project, cookbook, lang, offline)
     reusable = reuse and _reusable(project, lang, offline, key)
     if not reusable:
         _key_path(project, lang, offline).unlink(missing_ok=True)  # written again once the run succeeds
@@ -341,7 +346,7 @@ def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, 
             index = None if plan.offline else start_index(plan.lang, search_pages_dir(project, plan.lang),
                                                           search_bundle_dir(project, plan.lang))
             try:
-                runs.append((start_engine(project, plan.lang, plan.offline), index, plan))
+                runs.append((start_engine(project, cookbook, plan.lang, plan.offline), index, plan))
             except BaseException:
                 if index is not None:
                     index.stop()

@@ -229,6 +229,7 @@ class Plan:
     place: str
     year: int
     shape: dict[str, list[int]]
+    evidence: str  # how proven: never 'evaluated', which would need an evaluation cited
 
 
 def make_recipe(rng: random.Random, vocab: dict[str, list[str]], index: int, fi_title: str, en_title: str,
@@ -251,7 +252,8 @@ def make_recipe(rng: random.Random, vocab: dict[str, list[str]], index: int, fi_
         "difficulty": rng.choice(vocab["difficulty"]),
     }
     plan = Plan(index + 1, (fi_title, en_title), neutral, metrics, rng.sample(METHODS, rng.randint(2, 3)), related,
-                rng.choice(PUBLISHERS), rng.choice(PLACES), rng.randint(2015, 2025), body_shape(rng))
+                rng.choice(PUBLISHERS), rng.choice(PLACES), rng.randint(2015, 2025), body_shape(rng),
+                ("idea", "tried-once", "tried-repeatedly")[index % 3])
     return {lang.code: front_matter(rng, plan, lang) + body(rng, lang, plan.shape) for lang in LANGUAGES}
 
 
@@ -287,6 +289,9 @@ def front_matter(rng: random.Random, plan: Plan, lang: Language) -> str:
               f"    description: {scalar(sentence(rng, words, rng.randint(12, 24)))}"]
     lines += ["sources:", f"  - title: {lang.guide} {plan.year}", f"    publisher: {scalar(plan.publisher[k])}",
               f"    year: {plan.year}"]
+    lines += ["evidence:", *([f"  level: {plan.evidence}"] if source else []),
+              f"  reported: {scalar(sentence(rng, words, rng.randint(15, 30)))}",
+              f"  added: {scalar(sentence(rng, words, rng.randint(8, 16)))}"]
     lines += [f"authors: [{lang.authors}]", f"updated: {UPDATED}", "status: published", "---", ""]
     return "\n".join(lines)
 

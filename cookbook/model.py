@@ -72,6 +72,16 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """How proven a practice is (`level`, a term of the evidence vocabulary), what its source
+    reports was done, and what the recipe adds of its own: a reader must be able to tell."""
+    level: str
+    reported: str
+    added: str
+    evaluation: SourceRef | None = None  # with the level 'evaluated'
+
+
+@dataclass(frozen=True)
 class Range:
     min: int
     max: int
@@ -101,6 +111,7 @@ class Recipe:
     cases: tuple[Case, ...] = ()
     authors: tuple[str, ...] = ()
     status: str = "published"
+    evidence: Evidence | None = None  # required of every recipe; None only in a hand-made model
     # File names of the images the body uses, inside the recipe's folder.
     images: tuple[str, ...] = ()
     # Markdown of the body sections, by key (why, steps, tips, pitfalls).

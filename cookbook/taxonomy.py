@@ -1,4 +1,5 @@
-"""The controlled vocabularies (recipes/taxonomy.yml): themes, stages, actors, levels, difficulty."""
+"""The controlled vocabularies (recipes/taxonomy.yml): themes, stages, actors, difficulty,
+evidence (how proven a practice is) and metric levels."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-VOCABULARIES = ("themes", "stages", "actors", "difficulty", "metric_levels")
+VOCABULARIES = ("themes", "stages", "actors", "difficulty", "evidence", "metric_levels")
 # Optional vocabularies whose terms need only a label.
 LABEL_ONLY_VOCABULARIES = ("units",)
 

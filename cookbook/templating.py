@@ -28,6 +28,9 @@ def make_environment(folder: Path, taxonomy: Taxonomy, language: Language) -> En
     def label(term_id: str, vocabulary: str) -> str:
         return taxonomy.label(vocabulary, term_id, lang)
 
+    def description(term_id: str, vocabulary: str) -> str:
+        return taxonomy.term(vocabulary, term_id).description[lang]
+
     def span(value: Range | None, unit_kind: str = "") -> str:
         if value is None:
             return ""
@@ -38,6 +41,6 @@ def make_environment(folder: Path, taxonomy: Taxonomy, language: Language) -> En
     def logic_model(recipe: Recipe) -> tuple[tuple[str, tuple[Metric, ...]], ...]:
         return recipe.logic_model(taxonomy.ids("metric_levels"))
 
-    env.filters.update(label=label, logic_model=logic_model, unit=lambda unit: taxonomy.unit_label(unit, lang), span=span, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
+    env.filters.update(label=label, description=description, logic_model=logic_model, unit=lambda unit: taxonomy.unit_label(unit, lang), span=span, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
     env.globals.update(lang=lang, t=strings["labels"], strings=strings, taxonomy=taxonomy)
     return env

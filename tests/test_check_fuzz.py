@@ -70,7 +70,7 @@ yaml_values = st.recursive(
 )
 field_names = st.sampled_from(
     ["title", "summary", "theme", "stages", "actors", "tags", "duration", "group_size", "difficulty", "ingredients",
-     "metrics", "methods", "related", "cases", "sources", "authors", "updated", "status", "name", "level", "unit"]
+     "metrics", "methods", "related", "cases", "sources", "evidence", "authors", "updated", "status", "name", "level", "unit"]
 )
 front_matter = st.dictionaries(field_names | st.text(max_size=10), yaml_values, max_size=10)
 

@@ -111,7 +111,7 @@ def short_step(step: str) -> str:
     return step
 
 
-EXTRA_SECTIONS = ("methods", "tips", "pitfalls", "cases", "related", "sources")
+EXTRA_SECTIONS = ("methods", "tips", "pitfalls", "cases", "related", "evidence", "sources")
 HEADING_WEIGHT = 80  # a heading and its spacing, in characters of text
 
 
@@ -123,6 +123,9 @@ def extras_columns(recipe: Recipe, titles: dict[str, str], count: int) -> list[l
         "tips": len(recipe.sections.get("tips") or ""), "pitfalls": len(recipe.sections.get("pitfalls") or ""),
         "cases": sum(len(c.name) + len(c.organisation) + len(c.place) + len(c.description) + 10 for c in recipe.cases),
         "related": sum(len(titles[other]) + 10 for other in recipe.related if other in titles),
+        "evidence": len(recipe.evidence.reported) + len(recipe.evidence.added) + 60 + (
+            len(recipe.evidence.evaluation.title) + len(recipe.evidence.evaluation.publisher) + 10
+            if recipe.evidence.evaluation else 0) if recipe.evidence else 0,
         "sources": sum(len(s.title) + len(s.publisher) + len(s.url) + 10 for s in recipe.sources),
     }
     keys = [key for key in EXTRA_SECTIONS if weights[key]]

@@ -157,7 +157,8 @@ def finder_data(edition: Edition) -> list[dict[str, Any]]:
         data.append({
             "id": recipe.id, "title": recipe.title, "url": edition.url(f"recipes/{recipe.id}/index.md"),
             "theme": recipe.theme, "stages": list(recipe.stages), "actors": list(recipe.actors),
-            "difficulty": recipe.difficulty, "duration_days": list(days) if days else None,
+            "difficulty": recipe.difficulty, "evidence": recipe.evidence.level if recipe.evidence else None,
+            "duration_days": list(days) if days else None,
             "duration": duration_bucket(recipe),
         })
     return data

@@ -19,10 +19,10 @@ from ..errors import CookbookError
 from ..taxonomy import LABEL_ONLY_VOCABULARIES, TaxonomyError, load_taxonomy
 from .body import ALLOWED_TAGS, IMAGE_SUFFIXES, MAX_IMAGE_BYTES
 from .check import ID_PATTERN
-from .translations import NEUTRAL_FIELDS, NEUTRAL_METRIC_FIELDS
+from .translations import NEUTRAL_EVIDENCE_FIELDS, NEUTRAL_FIELDS, NEUTRAL_METRIC_FIELDS
 
 # The fields a translation inherits, by the list they sit in ("" for the top level).
-INHERITED = {"": NEUTRAL_FIELDS, "metrics": NEUTRAL_METRIC_FIELDS}
+INHERITED = {"": NEUTRAL_FIELDS, "metrics": NEUTRAL_METRIC_FIELDS, "evidence": NEUTRAL_EVIDENCE_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ def render_contributing(project: Project) -> str:
         sections={language.code: language.sections for language in project.languages},
         neutral_fields=NEUTRAL_FIELDS,
         neutral_metric_fields=NEUTRAL_METRIC_FIELDS,
+        neutral_evidence_fields=NEUTRAL_EVIDENCE_FIELDS,
         allowed_tags=sorted(ALLOWED_TAGS),
         image_types=sorted(suffix.lstrip(".") for suffix in IMAGE_SUFFIXES),
         max_image_mb=MAX_IMAGE_BYTES // (1024 * 1024),

@@ -39,6 +39,7 @@ VOCABULARY_NOUNS = {
     "stages": "stages",
     "actors": "actors",
     "difficulty": "difficulty levels",
+    "evidence": "evidence levels",
     "metric_levels": "metric levels",
 }
 
@@ -149,7 +150,8 @@ class SchemaChecker:
             pos = value_pos if path else Position(1, 1)
             where = name if path else "the front matter"
             for key in missing:
-                about = _describe_field(schema, key)
+                # A conditional requirement (if/then) says why in its own description.
+                about = _describe_field(schema, key) or schema.get("description", "")
                 hint = f"add a line '{key}: …'" + (f" ({about})" if about else "")
                 yield pos.line, pos.column, "missing-field", f"{where} lacks the required field '{key}'", hint
         elif kind == "enum" and "x-vocabulary" in schema:

@@ -1,7 +1,7 @@
 """Translations inherit the language-neutral fields of the source-language file.
 
 A translation (en.md) may leave out theme, stages, actors, difficulty, duration, group_size,
-related, and each metric's level and unit. Where it states them they must agree with the
+related, each metric's level and unit, and the evidence's level and evaluation. Where it states them they must agree with the
 source (fi.md), and its metrics and methods must match the source's one for one.
 """
 
@@ -14,6 +14,7 @@ from .schema_check import field_name
 
 NEUTRAL_FIELDS = ("theme", "stages", "actors", "difficulty", "duration", "group_size", "related")
 NEUTRAL_METRIC_FIELDS = ("level", "unit")
+NEUTRAL_EVIDENCE_FIELDS = ("level", "evaluation")  # a citation is not translated
 PARALLEL_LISTS = ("metrics", "methods")
 
 
@@ -29,6 +30,8 @@ def inherit(translation: Source, original: dict[str, Any] | None, original_name:
         unknown = {(key,) for key in NEUTRAL_FIELDS if key not in data}
         metrics = data.get("metrics") if isinstance(data.get("metrics"), list) else []
         unknown |= {("metrics", index, key) for index in range(len(metrics)) for key in NEUTRAL_METRIC_FIELDS}
+        evidence = data.get("evidence") if isinstance(data.get("evidence"), dict) else {}
+        unknown |= {("evidence", key) for key in NEUTRAL_EVIDENCE_FIELDS if key not in evidence}
         return data, frozenset(unknown)
     for key in NEUTRAL_FIELDS:
         if key not in data:
@@ -51,6 +54,9 @@ def inherit(translation: Source, original: dict[str, Any] | None, original_name:
             _inherit_metric(translation, index, metric, original["metrics"], inherited, original_name)
             for index, metric in enumerate(data["metrics"])
         ]
+    if isinstance(data.get("evidence"), dict) and isinstance(original.get("evidence"), dict):
+        data["evidence"] = _inherit_fields(translation, ("evidence",), data["evidence"], original["evidence"],
+                                           NEUTRAL_EVIDENCE_FIELDS, inherited, original_name)
     return data, frozenset(inherited)
 
 
@@ -59,17 +65,24 @@ def _inherit_metric(
 ) -> Any:
     if not isinstance(metric, dict) or index >= len(originals) or not isinstance(originals[index], dict):
         return metric
-    original = originals[index]
-    metric = dict(metric)
-    for key in NEUTRAL_METRIC_FIELDS:
-        path = ("metrics", index, key)
-        if key not in metric:
+    return _inherit_fields(translation, ("metrics", index), metric, originals[index], NEUTRAL_METRIC_FIELDS,
+                           inherited, original_name)
+
+
+def _inherit_fields(translation: Source, at: PathKey, mine: dict[str, Any], original: dict[str, Any],
+                    keys: tuple[str, ...], inherited: set[PathKey], original_name: str) -> dict[str, Any]:
+    """A mapping of the translation (a metric, the evidence) with its neutral `keys` taken from
+    the original's where it leaves them out, and checked against them where it states them."""
+    mine = dict(mine)
+    for key in keys:
+        path = (*at, key)
+        if key not in mine:
             inherited.add(path)
             if key in original:
-                metric[key] = original[key]
-        elif key in original and metric[key] != original[key]:
+                mine[key] = original[key]
+        elif key in original and mine[key] != original[key]:
             _disagree(translation, path, original[key], original_name)
-    return metric
+    return mine
 
 
 def _disagree(translation: Source, path: PathKey, expected: Any, original_name: str) -> None:

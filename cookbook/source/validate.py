@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any, Iterator
 
 from ..config import REQUIRED_SECTIONS, Language, Project
-from ..model import Case, Method, Metric, Range, Recipe, SourceRef
+from ..model import Case, Evidence, Method, Metric, Range, Recipe, SourceRef
 from ..taxonomy import Taxonomy
 from .body import BodyChecker, code_free_lines, has_numbered_list, split_sections
 from .load import PathKey, Source
@@ -153,6 +153,9 @@ def build_recipe(source: Source, data: dict[str, Any], sections: dict[str, str],
     def text(value: Any) -> str:
         return "" if value is None else str(value).strip()
 
+    def source_ref(value: dict[str, Any]) -> SourceRef:
+        return SourceRef(text(value["title"]), text(value["publisher"]), value["year"], text(value.get("url")))
+
     return Recipe(
         id=source.recipe_id,
         lang=source.lang,
@@ -173,7 +176,11 @@ def build_recipe(source: Source, data: dict[str, Any], sections: dict[str, str],
             for m in data["metrics"]
         ),
         methods=tuple(Method(text(m["name"]), text(m["description"]), text(m.get("url"))) for m in data["methods"]),
-        sources=tuple(SourceRef(text(s["title"]), text(s["publisher"]), s["year"], text(s.get("url"))) for s in data["sources"]),
+        sources=tuple(source_ref(s) for s in data["sources"]),
+        evidence=Evidence(
+            level=data["evidence"]["level"], reported=text(data["evidence"]["reported"]), added=text(data["evidence"]["added"]),
+            evaluation=source_ref(data["evidence"]["evaluation"]) if data["evidence"].get("evaluation") else None,
+        ),
         tags=texts("tags"),
         duration=span("duration"),
         group_size=span("group_size"),

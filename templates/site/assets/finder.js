@@ -4,7 +4,7 @@
    count is announced to screen readers. */
 (function () {
   "use strict";
-  var FIELDS = ["theme", "stage", "actor", "difficulty", "duration"];
+  var FIELDS = ["theme", "stage", "actor", "difficulty", "evidence", "duration"];
   var PAGE = 20;  // search results shown at a time
 
   function init() {

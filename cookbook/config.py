@@ -75,9 +75,11 @@ class Project:
     @cached_property
     def languages(self) -> tuple[Language, ...]:
         codes = self.settings.get("languages") or []
-        return tuple(
+        languages = tuple(
             Language(code, _read_yaml(self.templates_dir / "i18n" / f"{code}.yml")) for code in codes
         )
+        _check_strings(Path("templates") / "i18n", languages)  # named as a contributor finds it
+        return languages
 
     @property
     def source_language(self) -> Language:
@@ -88,6 +90,36 @@ class Project:
             if language.code == code:
                 return language
         raise KeyError(code)
+
+
+def _check_strings(folder: Path, languages: tuple[Language, ...]) -> None:
+    """A language added with files must say everything the source language says, and name its
+    downloads apart: two languages' books under one name would overwrite each other."""
+    if not languages:
+        return
+    source = languages[0]
+    expected = _key_paths(source.strings)
+    names: dict[str, str] = {}
+    for language in languages:
+        missing = sorted(expected - _key_paths(language.strings))
+        if missing:
+            shown = ", ".join(".".join(path) for path in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            raise ConfigError(f"{folder / f'{language.code}.yml'}: lacks {shown}, which {source.code}.yml has; "
+                              f"add them, in the language of the file")
+        pdf = language.strings.get("pdf")
+        for key, name in (pdf.items() if isinstance(pdf, dict) else ()):
+            if name in names:
+                raise ConfigError(f"{folder / f'{language.code}.yml'}: pdf.{key} is {name!r}, as in {names[name]}.yml; "
+                                  "give each language's downloads names of their own")
+        names.update({name: language.code for name in (pdf.values() if isinstance(pdf, dict) else ())})
+
+
+def _key_paths(strings: dict[str, Any], at: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    paths: set[tuple[str, ...]] = set()
+    for key, value in strings.items():
+        path = (*at, str(key))
+        paths |= _key_paths(value, path) if isinstance(value, dict) else {path}
+    return paths
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

@@ -4,7 +4,9 @@ Each offline edition gets `search-index.js`, a script (scripts load from file://
 not) that lists every page's title, theme, filters and text, read from the HTML the engine
 wrote by the same rules as Pagefind: the `main` element, without navigation, forms and
 anything marked `data-pagefind-ignore`. search.js loads it with lunr and the language's Snowball
-stemmer (templates/site/assets/vendor/lunr) the first time someone searches.
+stemmer (templates/site/assets/vendor/lunr) the first time someone searches. The index names the
+stemmer when the site carries one for its language (lunr-languages' `lunr.<lang>.min.js`), so a
+language is added with files: its stemmer file if lunr has one, no code.
 """
 
 from __future__ import annotations
@@ -105,7 +107,16 @@ def page_entry(path: Path, url: str) -> dict[str, Any] | None:
     return entry
 
 
-def write_local_index(site_dir: Path) -> Path:
+STEMMERS = "assets/vendor/lunr"
+
+
+def stemmer_file(site_dir: Path, lang: str) -> str | None:
+    """The edition's lunr stemmer, if its site has one (English is lunr's own)."""
+    name = f"lunr.{lang}.min.js"
+    return name if lang != "en" and (site_dir / STEMMERS / name).is_file() else None
+
+
+def write_local_index(site_dir: Path, lang: str) -> Path:
     """`search-index.js` in the edition's root, for the pages under it (each edition its own)."""
     pages = []
     for path in sorted(site_dir.rglob("*.html")):
@@ -119,5 +130,6 @@ def write_local_index(site_dir: Path) -> Path:
     # Line and paragraph separators end a line in older JavaScript parsers.
     data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     target = site_dir / INDEX_FILE
-    write_if_changed(target, f"window.cookbookLocalIndex = {data};\n")
+    stemmer = json.dumps(stemmer_file(site_dir, lang))
+    write_if_changed(target, f"window.cookbookLocalIndex = {data};\nwindow.cookbookStemmer = {stemmer};\n")
     return target

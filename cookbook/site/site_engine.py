@@ -361,7 +361,7 @@ def build_sites(project: Project, cookbook: Cookbook, targets: list[tuple[Path, 
                 # no server to show one, and its links (from the published address) lead nowhere.
                 (built / "404.html").unlink(missing_ok=True)
             if index is None:
-                write_local_index(built)
+                write_local_index(built, plan.lang)
             else:
                 index.wait()
                 index.install(built)

@@ -46,23 +46,34 @@
 
   function local(root) {
     var lang = document.documentElement.lang, vendor = new URL("assets/vendor/lunr/", root).href;
-    var files = [vendor + "lunr.min.js"];
-    if (lang !== "en") files.push(vendor + "lunr.stemmer.support.min.js", vendor + "lunr." + lang + ".min.js");
-    files.push(new URL("search-index.js", root).href);
-    return files.reduce(function (loaded, file) {
-      return loaded.then(function () { return script(file); });
-    }, Promise.resolve()).then(function () {
-      var pages = window.cookbookLocalIndex, language = lunr[lang];
+    function inOrder(files) {
+      return files.reduce(function (loaded, file) {
+        return loaded.then(function () { return script(file); });
+      }, Promise.resolve());
+    }
+    // The index names the language's stemmer if the site has one (local_search.py).
+    return inOrder([vendor + "lunr.min.js", new URL("search-index.js", root).href]).then(function () {
+      var stemmer = window.cookbookStemmer;
+      return stemmer ? inOrder([vendor + "lunr.stemmer.support.min.js", vendor + stemmer]) : null;
+    }).then(function () {
+      var pages = window.cookbookLocalIndex, language = window.cookbookStemmer ? lunr[lang] : null;
+      // A language with no stemmer is matched word for word: not with English stems and stop words.
+      var plain = !language && lang !== "en";
       var index = lunr(function () {
         var builder = this;
         if (language) builder.use(language);
+        if (plain) {
+          builder.pipeline.remove(lunr.stemmer);
+          builder.pipeline.remove(lunr.stopWordFilter);
+          builder.searchPipeline.remove(lunr.stemmer);
+        }
         builder.ref("i");
         builder.field("title", { boost: 10 });
         builder.field("text");
         builder.metadataWhitelist = ["position"];
         pages.forEach(function (page, i) { builder.add({ i: String(i), title: page.title, text: page.text }); });
       });
-      var stopWord = (language || lunr).stopWordFilter;
+      var stopWord = plain ? function (token) { return token; } : (language || lunr).stopWordFilter;
       return {
         search: function (words, options) {
           return Promise.resolve(localResults(index, pages, root, words, stopWord, (options && options.filters) || {}));

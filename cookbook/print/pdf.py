@@ -113,11 +113,14 @@ def short_step(step: str) -> str:
 
 EXTRA_SECTIONS = ("methods", "tips", "pitfalls", "cases", "related", "evidence", "sources")
 HEADING_WEIGHT = 80  # a heading and its spacing, in characters of text
+QR_WEIGHT = 300  # the QR code and its caption, about seven lines of a column
 
 
-def extras_columns(recipe: Recipe, titles: dict[str, str], count: int) -> list[list[str]]:
+def extras_columns(recipe: Recipe, titles: dict[str, str], count: int, qr: bool = False) -> list[list[str]]:
     """The sections after the metrics that the recipe has, in order, cut into `count` columns
-    of about the same length (the cut that best balances their characters)."""
+    of about the same length (the cut that best balances their characters). The QR code, if
+    any, ends the last column: below both, it took a line of its own and ran a handout whose
+    columns were uneven onto a third page."""
     weights = {
         "methods": sum(len(m.name) + len(m.description) for m in recipe.methods),
         "tips": len(recipe.sections.get("tips") or ""), "pitfalls": len(recipe.sections.get("pitfalls") or ""),
@@ -128,7 +131,8 @@ def extras_columns(recipe: Recipe, titles: dict[str, str], count: int) -> list[l
             if recipe.evidence.evaluation else 0) if recipe.evidence else 0,
         "sources": sum(len(s.title) + len(s.publisher) + len(s.url) + 10 for s in recipe.sources),
     }
-    keys = [key for key in EXTRA_SECTIONS if weights[key]]
+    weights["qr"] = QR_WEIGHT if qr else 0
+    keys = [key for key in (*EXTRA_SECTIONS, "qr") if weights[key]]
     if count == 1 or len(keys) < 2:
         return [keys]
     sizes = [weights[key] + HEADING_WEIGHT for key in keys]

@@ -136,6 +136,7 @@ def test_a_language_is_added_with_files_and_config_only(project: Path, cli):
     """Swedish: its i18n texts, its scaffold, labels in the vocabularies and a line of config."""
     strings = yaml.safe_load((project / "templates" / "i18n" / "en.yml").read_text(encoding="utf-8"))
     strings["sections"] = {"why": "Varför", "steps": "Steg", "tips": "Tips", "pitfalls": "Fallgropar"}
+    strings["pdf"] = {key: name.replace("-en", "-sv") for key, name in strings["pdf"].items()}  # downloads of its own
     (project / "templates" / "i18n" / "sv.yml").write_text(yaml.safe_dump(strings, allow_unicode=True), encoding="utf-8")
     shutil.copy(project / "templates" / "new" / "en.md.j2", project / "templates" / "new" / "sv.md.j2")
     taxonomy_path = project / "recipes" / "taxonomy.yml"

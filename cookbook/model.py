@@ -69,6 +69,7 @@ class SourceRef:
     publisher: str
     year: int
     url: str = ""
+    note: str = ""  # what the reference infers, such as an undated article's year
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def extras_columns(recipe: Recipe, titles: dict[str, str], count: int, qr: bool 
         "evidence": len(recipe.evidence.reported) + len(recipe.evidence.added) + 60 + (
             len(recipe.evidence.evaluation.title) + len(recipe.evidence.evaluation.publisher) + 10
             if recipe.evidence.evaluation else 0) if recipe.evidence else 0,
-        "sources": sum(len(s.title) + len(s.publisher) + len(s.url) + 10 for s in recipe.sources),
+        "sources": sum(len(s.title) + len(s.publisher) + len(s.url) + len(s.note) + 10 for s in recipe.sources),
     }
     weights["qr"] = QR_WEIGHT if qr else 0
     keys = [key for key in (*EXTRA_SECTIONS, "qr") if weights[key]]

@@ -154,7 +154,8 @@ def build_recipe(source: Source, data: dict[str, Any], sections: dict[str, str],
         return "" if value is None else str(value).strip()
 
     def source_ref(value: dict[str, Any]) -> SourceRef:
-        return SourceRef(text(value["title"]), text(value["publisher"]), value["year"], text(value.get("url")))
+        return SourceRef(text(value["title"]), text(value["publisher"]), value["year"], text(value.get("url")),
+                         text(value.get("note")))
 
     return Recipe(
         id=source.recipe_id,

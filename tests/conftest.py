@@ -11,8 +11,11 @@ from typing import Callable
 import pytest
 
 from cookbook.cli import run
+from cookbook.config import Project
 
 ROOT = Path(__file__).resolve().parent.parent
+# The shipped cookbook's languages, the source language first (cookbook.yml).
+LANGUAGES = tuple(Project(ROOT).settings["languages"])
 PROJECT_FILES = ("cookbook.yml", "mkdocs.yml")
 PROJECT_DIRS = ("recipes", "templates", "content")
 
@@ -62,7 +65,7 @@ def make_small_project(target: Path) -> Path:
     recipe = root / "recipes" / "esimerkki"
     recipe.mkdir()
     recent = (date.today() - timedelta(days=30)).isoformat()
-    for lang in ("fi", "en"):
+    for lang in LANGUAGES:
         text = (ROOT / "tests" / "fixtures" / "esimerkki" / f"{lang}.md").read_text(encoding="utf-8")
         (recipe / f"{lang}.md").write_text(text.replace("2025-06-01", recent), encoding="utf-8")
     return root
@@ -97,7 +100,7 @@ def add_draft(root: Path) -> None:
     """A draft recipe: it must appear in the preview only, never in the published build."""
     folder = root / "recipes" / DRAFT_ID
     folder.mkdir()
-    for lang in ("fi", "en"):
+    for lang in LANGUAGES:
         text = (ROOT / "tests" / "fixtures" / "esimerkki" / f"{lang}.md").read_text(encoding="utf-8")
         (folder / f"{lang}.md").write_text(text.replace("status: published", "status: draft"), encoding="utf-8")
 

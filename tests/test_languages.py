@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import LANGUAGES
+
 LANG = "de"
 
 
@@ -56,9 +58,9 @@ def test_a_language_added_with_files_gets_its_site(four_languages: Path):
     assert '<html lang="de"' in page
     assert "Eine Beispielstadt" in page
     # The language switch of every edition offers all of them.
-    for edition in ("", "en/", f"{LANG}/"):
+    for edition in ("", *(f"{lang}/" for lang in LANGUAGES[1:]), f"{LANG}/"):
         home = (site / edition / "index.html").read_text(encoding="utf-8")
-        assert set(re.findall(r'hreflang="([a-z]+)"', home)) == {"fi", "en", LANG}, edition
+        assert set(re.findall(r'hreflang="([a-z]+)"', home)) == {*LANGUAGES, LANG}, edition
     assert any((site / LANG / "pagefind").glob(f"wasm.{LANG}.pagefind")), "no search index in the language"
 
 

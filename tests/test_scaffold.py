@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import LANGUAGES, ROOT
 from cookbook.config import Project
 from cookbook.source.scaffold import ScaffoldError, new_recipe
 from cookbook.source.translations import NEUTRAL_FIELDS, NEUTRAL_METRIC_FIELDS
@@ -33,7 +33,7 @@ def new(cli, project: Path, recipe_id: str, title: str = "Yhteinen aamukahvi", t
 def test_new_writes_every_field_and_both_languages_pass_the_check(project: Path, cli):
     code, out, err = new(cli, project, "aamukahvi")
     assert code == 0, err
-    assert out.splitlines() == ["wrote recipes/aamukahvi/fi.md", "wrote recipes/aamukahvi/en.md"]
+    assert out.splitlines() == [f"wrote recipes/aamukahvi/{lang}.md" for lang in LANGUAGES]
 
     fi_path, en_path = project / "recipes" / "aamukahvi" / "fi.md", project / "recipes" / "aamukahvi" / "en.md"
     fi = front_matter(fi_path)
@@ -56,10 +56,12 @@ def test_new_writes_every_field_and_both_languages_pass_the_check(project: Path,
             assert f"\n## {heading}\n" in text
         assert "\n1. " in text  # the steps are a numbered list
 
-    # Nothing unfinished passes: every placeholder is refused where it is, in both languages...
+    # Nothing unfinished passes: every placeholder is refused where it is, in every language...
     code, out, _ = cli("--project", str(project), "check", "--strict")
     assert code == 1
-    for path, marker in ((fi_path, "TÄYDENNÄ"), (en_path, "FILL IN")):
+    paths = {lang: project / "recipes" / "aamukahvi" / f"{lang}.md" for lang in LANGUAGES}
+    markers = [(paths[lang], str(project_config.language(lang).strings["placeholder"])) for lang in LANGUAGES]
+    for path, marker in markers:
         lines = path.read_text(encoding="utf-8").split("\n")
         left = [(number, line.index(marker) + 1) for number, line in enumerate(lines, start=1)
                 if marker in line and not line.lstrip().startswith("#")]
@@ -68,8 +70,8 @@ def test_new_writes_every_field_and_both_languages_pass_the_check(project: Path,
         assert len(left) > 5 and sorted(reported) == left, out
     assert out.count("error[") == out.count("error[placeholder]")
     # ... and once each is written, the scaffold is a valid draft.
-    for path, marker in ((fi_path, "TÄYDENNÄ: "), (en_path, "FILL IN: ")):
-        path.write_text(path.read_text(encoding="utf-8").replace(marker, ""), encoding="utf-8")
+    for path, marker in markers:
+        path.write_text(path.read_text(encoding="utf-8").replace(marker + ": ", ""), encoding="utf-8")
     code, out, _ = cli("--project", str(project), "check", "--strict")
     assert code == 0, out
     assert "aamukahvi" not in out
@@ -88,7 +90,7 @@ def test_every_field_has_a_comment(project: Path):
 def test_title_with_colons_and_quotes_survives(project: Path, cli, title: str):
     code, _, err = new(cli, project, "otsikko", title=title)
     assert code == 0, err
-    for lang in ("fi", "en"):
+    for lang in LANGUAGES:
         assert front_matter(project / "recipes" / "otsikko" / f"{lang}.md")["title"] == title
     code, out, _ = cli("--project", str(project), "check")
     assert out.count("error[") == out.count("error[placeholder]") > 0, out  # only what is left to write

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from browser import WCAG22_AA, axe_violations
-from conftest import unzipped_offline_copy
+from conftest import LANGUAGES, unzipped_offline_copy
 from cookbook.site.local_search import page_entry
 
 # Each query with the forms of its word that a page may hold: a page holding any of them must be
@@ -202,11 +202,11 @@ def test_pagefind_reads_what_the_engine_shows(built_project: Path):
     is one for every page of both web editions, with the page's title, words, theme and
     filters as the engine's page shows them (both read by Pagefind's rules)."""
     site = built_project / "site"
-    for lang in ("fi", "en"):
+    for lang in LANGUAGES:
         folder = edition(site, lang)
         search_pages = built_project / "build" / "search" / "pages" / lang
         shown = {path.relative_to(folder).as_posix() for path in folder.rglob("*.html")
-                 if path.relative_to(folder).parts[0] not in {"assets", "pagefind", "en"} and path.name != "404.html"}
+                 if path.relative_to(folder).parts[0] not in {"assets", "pagefind", *LANGUAGES} and path.name != "404.html"}
         indexed = {path.relative_to(search_pages).as_posix() for path in search_pages.rglob("*.html")}
         assert indexed == shown and len(shown) > 40, lang
         for relative in sorted(shown):

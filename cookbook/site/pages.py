@@ -256,8 +256,10 @@ def render_pages(
         content=cookbook.content, edition=edition, duration_bucket=duration_bucket, search=search,
         repository=project.settings.get("repository", {}), tag_ids=ids,
         languages={language.code: language.strings["name"] for language in project.languages},
-        book_files={language.code: book_files(project, language.code) for language in project.languages},
-        # Decks are made only for languages that have recipes (cookbook.print.pdf_jobs.build_pdfs).
+        # Books and decks are made only for languages that have recipes (cookbook.print.pdf_jobs.build_pdfs):
+        # a language being added links none of its own yet.
+        book_files={language.code: book_files(project, language.code) for language in project.languages
+                    if cookbook.recipes_in(language.code)},
         card_files={language.code: card_files(project, language.code) for language in project.languages
                     if cookbook.recipes_in(language.code)},
     )

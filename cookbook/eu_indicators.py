@@ -127,9 +127,14 @@ def load_eu_indicators(path: Path, languages: tuple[str, ...], shown: str = "rec
             "check the indentation, and quote texts that contain ': '",
         ) from None
 
-    def line_of(needle: str) -> int:
-        index = text.find(needle)
-        return text.count("\n", 0, index) + 1 if index >= 0 else 1
+    def line_of(needle: str, nth: int = 1) -> int:
+        """The line of the `nth` occurrence of `needle` (a repeated entry is reported where it repeats)."""
+        index = -1
+        for _ in range(nth):
+            index = text.find(needle, index + 1)
+            if index < 0:
+                return 1
+        return text.count("\n", 0, index) + 1
 
     if not isinstance(data, dict) or not isinstance(data.get("regulations"), list) or not isinstance(data.get("indicators"), list):
         raise EuIndicatorsError("expected the lists 'regulations' and 'indicators' at the top level",
@@ -143,14 +148,15 @@ def load_eu_indicators(path: Path, languages: tuple[str, ...], shown: str = "rec
     for entry in data["regulations"]:
         regulation = _regulation(entry, languages, line_of)
         if regulation.id in regulations:
-            raise EuIndicatorsError(f"the regulation '{regulation.id}' is listed twice", line_of(f"id: {regulation.id}"))
+            raise EuIndicatorsError(f"the regulation '{regulation.id}' is listed twice", line_of(f"id: {regulation.id}", 2))
         regulations[regulation.id] = regulation
     indicators: list[EuIndicator] = []
     seen: set[str] = set()
     for entry in data["indicators"]:
         indicator = _indicator(entry, languages, regulations, evidence, line_of)
         if indicator.code in seen:
-            raise EuIndicatorsError(f"the code '{indicator.code}' is listed twice", line_of(f"code: {indicator.code}"))
+            raise EuIndicatorsError(f"the code '{indicator.code}' is listed twice", line_of(f"code: {indicator.code}", 2),
+                                    "list each code once")
         seen.add(indicator.code)
         indicators.append(indicator)
     return EuIndicators(tuple(regulations.values()), tuple(indicators), checked.isoformat(), shown)

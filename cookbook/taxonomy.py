@@ -1,13 +1,16 @@
 """The controlled vocabularies (recipes/taxonomy.yml): themes, stages, actors, difficulty,
-evidence (how proven a practice is) and metric levels."""
+evidence (how proven a practice is) and metric levels; and the EU common indicators beside it
+(recipes/eu_indicators.yml, cookbook/eu_indicators.py)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from .eu_indicators import EuIndicators, EuIndicatorsError, load_eu_indicators
 
 VOCABULARIES = ("themes", "stages", "actors", "difficulty", "evidence", "metric_levels")
 # Optional vocabularies whose terms need only a label.
@@ -15,16 +18,20 @@ LABEL_ONLY_VOCABULARIES = ("units",)
 
 
 TERM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# The vocabulary of the EU common indicators, in a file of its own beside taxonomy.yml.
+EU_INDICATORS = "eu_indicators"
+EU_INDICATORS_FILE = "eu_indicators.yml"
 
 
 class TaxonomyError(Exception):
     """taxonomy.yml is malformed; `line` points at the problem where it can be found."""
 
-    def __init__(self, message: str, line: int = 1, hint: str | None = None):
+    def __init__(self, message: str, line: int = 1, hint: str | None = None, path: Path | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
         self.hint = hint
+        self.path = path  # the file, where it is not taxonomy.yml
 
 
 @dataclass(frozen=True)
@@ -37,8 +44,11 @@ class Term:
 @dataclass(frozen=True)
 class Taxonomy:
     vocabularies: dict[str, tuple[Term, ...]]
+    eu_indicators: EuIndicators = field(default_factory=EuIndicators)
 
     def ids(self, vocabulary: str) -> list[str]:
+        if vocabulary == EU_INDICATORS:
+            return self.eu_indicators.codes()
         return [term.id for term in self.vocabularies[vocabulary]]
 
     def term(self, vocabulary: str, term_id: str) -> Term:
@@ -59,6 +69,17 @@ class Taxonomy:
 
 
 def load_taxonomy(path: Path, languages: tuple[str, ...]) -> Taxonomy:
+    """The vocabularies of taxonomy.yml at `path`, with the EU indicators of the file beside it."""
+    taxonomy = _load_terms(path, languages)
+    eu_path = path.parent / EU_INDICATORS_FILE
+    try:
+        eu_indicators = load_eu_indicators(eu_path, languages, f"{path.parent.name}/{EU_INDICATORS_FILE}")
+    except EuIndicatorsError as error:
+        raise TaxonomyError(error.message, error.line, error.hint, eu_path) from None
+    return Taxonomy(taxonomy.vocabularies, eu_indicators)
+
+
+def _load_terms(path: Path, languages: tuple[str, ...]) -> Taxonomy:
     try:
         text = path.read_text(encoding="utf-8")
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

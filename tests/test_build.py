@@ -39,7 +39,9 @@ def test_recipe_page_shows_title_summary_steps_and_every_metric(built_project: P
         assert re.search(r"<ol>\s*<li>", html), "the steps render as a numbered list"
         metrics_table = html[html.index("<table"):]
         for metric in recipe.metrics:
-            assert re.search(rf"<td[^>]*>{re.escape(metric.name)}</td>", metrics_table)
+            # The name, and under it the EU common indicator the metric is, where it is one.
+            eu = rf'<span class="cb-eu">(?:(?!</td>).)*{metric.eu_indicator}</a>(?:(?!</td>).)*' if metric.eu_indicator else ""
+            assert re.search(rf"<td[^>]*>{re.escape(metric.name)}{eu}</td>", metrics_table, re.S), metric.name
 
 
 def test_book_and_handout_pdfs_are_a4_and_carry_the_titles(built_project: Path, cookbook):

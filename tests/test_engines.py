@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from browser import axe_violations, launch, serve
-from conftest import copy_built
+from conftest import ROOT, copy_built
 from cookbook.source.check import check_project
 from cookbook.cli import run
 from cookbook.config import Project
@@ -91,7 +91,14 @@ def test_every_recipe_page_is_whole(sites: dict[str, Path], cookbook, engine: st
             assert cookbook.taxonomy.label("themes", recipe.theme, lang) in facts, where
             assert all(cookbook.taxonomy.label("stages", s, lang) in facts for s in recipe.stages), where
             table = html[html.index("<table"):html.index("</table>")]
-            assert [text(cell) for cell in re.findall(r"<tr[^>]*>\s*<td[^>]*>(.*?)</td>", table, re.S)] == [m.name for m in recipe.metrics], where
+            # Each metric's name, and under it the EU common indicator it is, where it is one.
+            cells = [cell.split('<span class="cb-eu">', 1) for cell in re.findall(r"<tr[^>]*>\s*<td[^>]*>(.*?)</td>", table, re.S)]
+            assert [text(cell[0]) for cell in cells] == [m.name for m in recipe.metrics], where
+            label = Project(ROOT).language(lang).strings["labels"]["eu_indicator"]
+            for cell, metric in zip(cells, recipe.metrics):
+                indicator = cookbook.taxonomy.eu_indicators.get(metric.eu_indicator)
+                shown = text(cell[1]) if len(cell) > 1 else None
+                assert shown == (f"{label} {indicator.code} {indicator.name_in(lang)[0]}" if indicator else None), where
             assert all(f"<strong>{text(method.name)}</strong>" in text_with_strong(html) for method in recipe.methods), where
             data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
             assert data["@type"] == "HowTo" and data["name"] == recipe.title, where

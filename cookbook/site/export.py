@@ -15,7 +15,7 @@ from ..model import Cookbook, Recipe
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?\s*%?")
 METRIC_COLUMNS = ("recipe_id", "language", "recipe_title", "metric", "level", "unit", "data_source", "frequency",
-                  "baseline", "target", "eu_indicator", "description")
+                  "baseline", "target", "eu_indicator", "eu_indicator_name", "description")
 
 
 def plain(value: Any) -> Any:
@@ -44,14 +44,34 @@ def recipe_record(recipe: Recipe) -> dict[str, Any]:
 
 
 def recipes_json(cookbook: Cookbook) -> str:
-    """{"version": 1, "recipes": {lang: [record, …]}}, one recipe to a line: easy to read and to
-    compare, and written by json's C encoder (an indented dump runs in Python, a second for a
-    thousand recipes)."""
+    """{"version": 1, "recipes": {lang: [record, …]}, "eu_indicators": {code: …}}, one recipe to
+    a line: easy to read and to compare, and written by json's C encoder (an indented dump runs
+    in Python, a second for a thousand recipes). A metric's `eu_indicator` is a code of
+    `eu_indicators`, which gives its official names and the regulation it comes from."""
     languages = []
     for lang in cookbook.languages:
         records = ",\n".join(json.dumps(recipe_record(r), ensure_ascii=False) for r in cookbook.recipes_in(lang))
         languages.append(f"{json.dumps(lang)}: [\n{records}\n]" if records else f"{json.dumps(lang)}: []")
-    return '{"version": 1, "recipes": {\n' + ",\n".join(languages) + "\n}}\n"
+    indicators = json.dumps(eu_indicator_records(cookbook), ensure_ascii=False)
+    return '{"version": 1, "recipes": {\n' + ",\n".join(languages) + "\n},\n" + f'"eu_indicators": {indicators}}}\n'
+
+
+def eu_indicator_records(cookbook: Cookbook) -> dict[str, Any]:
+    """The vocabulary of EU common indicators: code -> names (empty where not recorded), kind and source."""
+    return {
+        indicator.code: {
+            "name": dict(indicator.name), "kind": indicator.kind, "fund": dict(indicator.regulation.fund),
+            "regulation": dict(indicator.regulation.act), "annex": dict(indicator.regulation.annex),
+            "celex": indicator.regulation.celex, "eli": indicator.regulation.eli,
+        }
+        for indicator in cookbook.taxonomy.eu_indicators.indicators
+    }
+
+
+def eu_indicator_name(cookbook: Cookbook, code: str, lang: str) -> str:
+    """A code's official name in `lang`, or where that is not recorded the one there is; "" for no code."""
+    indicator = cookbook.taxonomy.eu_indicators.get(code) if code else None
+    return indicator.name_in(lang)[0] if indicator else ""
 
 
 def spreadsheet_text(value: Any) -> str:
@@ -73,7 +93,8 @@ def metrics_csv(cookbook: Cookbook) -> str:
             for m in recipe.metrics:
                 writer.writerow([spreadsheet_text(cell) for cell in (
                     recipe.id, lang, recipe.title, m.name, m.level, m.unit, m.source, m.frequency,
-                    m.baseline, m.target, m.eu_indicator, m.description)])
+                    m.baseline, m.target, m.eu_indicator, eu_indicator_name(cookbook, m.eu_indicator, lang),
+                    m.description)])
     return out.getvalue()
 
 

@@ -19,12 +19,15 @@ from markupsafe import Markup
 from ..config import Project
 from ..contributed_html import ContributedMarkdown, Heading, Part, markdown_specials, markdown_text
 from ..downloads import FORMATS, book_name, booklet_name, handout_name
-from ..model import Cookbook, Recipe
+from ..eu_indicators import EuIndicator, Regulation
+from ..model import Cookbook, Metric, Recipe
 from ..source.body import numbered_items
 from ..templating import make_environment
 from .engine_markdown import fenced_html
 
 RECENT_COUNT = 5
+# The page that lists the EU common indicators the recipes' metrics feed.
+EU_INDICATORS_PAGE = "eu-indicators.md"
 DURATION_DAYS = {"hours": 1 / 8, "days": 1, "weeks": 7, "months": 30}
 ISO_DURATION = {"hours": "PT{}H", "days": "P{}D", "weeks": "P{}W", "months": "P{}M"}
 
@@ -70,11 +73,26 @@ class Edition:
     def page_paths(self) -> set[str]:
         """The paths of the pages this edition has (Markdown files under docs/<lang>/)."""
         paths = {"index.md", "finder.md", "metrics.md", "methods.md", "materials.md", "tags.md"}
+        if self.cookbook.taxonomy.eu_indicators.indicators:
+            paths.add(EU_INDICATORS_PAGE)
         paths |= {f"themes/{theme}.md" for theme, _ in self.chapters}
         paths |= {f"{kind}/{term}.md" for kind, term, _ in self.browse_lists()}
         paths |= {f"recipes/{recipe.id}/index.md" for recipe in self.recipes}
         paths |= {f"{name}.md" for name in self.cookbook.content.pages.get(self.lang, {}) if name != "home"}
         return paths
+
+    def eu_indicator_uses(self) -> list[tuple[Regulation, list[tuple[EuIndicator, list[tuple[Metric, Recipe]]]]]]:
+        """Each regulation of the EU indicators vocabulary with its indicators, in the vocabulary's
+        order, each with the metrics of this edition that are it (and their recipes); an
+        indicator no metric is has an empty list."""
+        vocabulary = self.cookbook.taxonomy.eu_indicators
+        fed: dict[str, list[tuple[Metric, Recipe]]] = {code: [] for code in vocabulary.codes()}
+        for recipe in self.recipes:
+            for metric in recipe.metrics:
+                if metric.eu_indicator in fed:
+                    fed[metric.eu_indicator].append((metric, recipe))
+        return [(regulation, [(indicator, fed[indicator.code]) for indicator in vocabulary.of(regulation)])
+                for regulation in vocabulary.regulations]
 
     def browse_lists(self) -> list[tuple[str, str, list[Recipe]]]:
         """(stages|actors, term, recipes) for every stage and actor that has recipes."""
@@ -255,6 +273,8 @@ def render_pages(
     env.globals.update(
         content=cookbook.content, edition=edition, duration_bucket=duration_bucket, search=search,
         repository=project.settings.get("repository", {}), tag_ids=ids,
+        # The EU indicators page, where the edition has one (a vocabulary with indicators).
+        eu_page=EU_INDICATORS_PAGE if EU_INDICATORS_PAGE in edition.page_paths else None,
         languages={language.code: language.strings["name"] for language in project.languages},
         # Books and decks are made only for languages that have recipes (cookbook.print.pdf_jobs.build_pdfs):
         # a language being added links none of its own yet.
@@ -288,6 +308,8 @@ def render_pages(
     for kind, term, recipes in edition.browse_lists():
         page(f"{kind}/{term}.md", "browse.md.j2", kind=kind, term=term, recipes=recipes)
     page("metrics.md", "metrics.md.j2", recipes=edition.recipes)
+    if EU_INDICATORS_PAGE in edition.page_paths:
+        page(EU_INDICATORS_PAGE, "eu_indicators.md.j2", uses=edition.eu_indicator_uses())
     page("methods.md", "methods.md.j2", recipes=edition.recipes)
     page("finder.md", "finder.md.j2", recipes=edition.recipes)
     # The offline copy (file names for URLs) is the zip's content: it has no zip to offer.
@@ -351,8 +373,11 @@ def navigation(project: Project, cookbook: Cookbook, lang: str, include_drafts: 
                    for k, term, _ in edition.browse_lists() if k == kind]
         if entries:
             nav.append({label(labels[f"browse_{kind}"]): entries})
-    nav.append({label(labels["catalogs"]): [{label(labels["metrics_catalog"]): "metrics.md"},
-                                            {label(labels["methods_catalog"]): "methods.md"}, {label(labels["tags"]): "tags.md"}]})
+    catalogs = [{label(labels["metrics_catalog"]): "metrics.md"}]
+    if EU_INDICATORS_PAGE in edition.page_paths:
+        catalogs.append({label(labels["eu_indicators"]): EU_INDICATORS_PAGE})
+    catalogs += [{label(labels["methods_catalog"]): "methods.md"}, {label(labels["tags"]): "tags.md"}]
+    nav.append({label(labels["catalogs"]): catalogs})
     nav.extend({label(page.title): f"{name}.md"} for name, page in pages.items() if name != "home")
     nav.append({label(labels["downloads"]): "materials.md"})
     return nav

@@ -69,7 +69,8 @@ def check_project(project: Project, paths: Iterable[Path] = (), today: date | No
     try:
         taxonomy = load_taxonomy(project.taxonomy_path, languages)
     except TaxonomyError as error:
-        problem = Diagnostic(display_path(project.taxonomy_path, project.root), error.line, 1, "taxonomy", error.message, error.hint)
+        problem = Diagnostic(display_path(error.path or project.taxonomy_path, project.root), error.line, 1, "taxonomy",
+                             error.message, error.hint)
         return CheckResult(None, (problem,), 0, 0)
     content, content_sources = load_content(project, taxonomy)
     validator = RecipeValidator(project, taxonomy, today)

@@ -60,7 +60,7 @@ def render_contributing(project: Project) -> str:
     try:
         taxonomy = load_taxonomy(project.taxonomy_path, languages)
     except TaxonomyError as error:
-        raise CookbookError(f"recipes/taxonomy.yml:{error.line}: {error.message}") from None
+        raise CookbookError(f"recipes/{(error.path or project.taxonomy_path).name}:{error.line}: {error.message}") from None
     schema = json.loads(project.schema_path.read_text(encoding="utf-8"))
     env = Environment(
         loader=FileSystemLoader(str(project.templates_dir / "contributing")),

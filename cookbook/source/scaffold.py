@@ -156,7 +156,8 @@ def _taxonomy(project: Project) -> Taxonomy:
         return load_taxonomy(project.taxonomy_path, tuple(lang.code for lang in project.languages))
     except TaxonomyError as error:
         raise ScaffoldError(
-            f"recipes/taxonomy.yml:{error.line}: {error.message}; fix it first (python build.py check shows it)"
+            f"recipes/{(error.path or project.taxonomy_path).name}:{error.line}: {error.message}; "
+            "fix it first (python build.py check shows it)"
         ) from None
 
 

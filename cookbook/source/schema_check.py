@@ -41,7 +41,10 @@ VOCABULARY_NOUNS = {
     "difficulty": "difficulty levels",
     "evidence": "evidence levels",
     "metric_levels": "metric levels",
+    "eu_indicators": "EU common indicator codes",
 }
+# The file each vocabulary is kept in.
+VOCABULARY_FILES = {"eu_indicators": "recipes/eu_indicators.yml"}
 
 
 def load_schema(path: Path, taxonomy: Taxonomy) -> dict[str, Any]:
@@ -114,9 +117,15 @@ class SchemaChecker:
         if self.is_valid(data):
             return
         seen: set[tuple[Any, ...]] = set()
-        for error in sorted(self.validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        errors = sorted(self.validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+        # A value outside a vocabulary whose form is wrong too (an EU indicator code): the
+        # vocabulary's message, with the closest term, says all there is to say.
+        outside = {tuple(e.absolute_path) for e in errors if e.validator == "enum" and "x-vocabulary" in _schema_of(e)}
+        for error in errors:
             path = tuple(error.absolute_path)
             if any(path[:n] in inherited for n in range(1, len(path) + 1)):
+                continue
+            if error.validator == "pattern" and path in outside:
                 continue
             for line, column, code, message, hint in self._describe(source, error, inherited):
                 key = (line, column, code, message)
@@ -155,12 +164,23 @@ class SchemaChecker:
                 hint = f"add a line '{key}: …'" + (f" ({about})" if about else "")
                 yield pos.line, pos.column, "missing-field", f"{where} lacks the required field '{key}'", hint
         elif kind == "enum" and "x-vocabulary" in schema:
-            noun = VOCABULARY_NOUNS.get(schema["x-vocabulary"], schema["x-vocabulary"])
+            vocabulary = schema["x-vocabulary"]
+            noun = VOCABULARY_NOUNS.get(vocabulary, vocabulary)
+            where = VOCABULARY_FILES.get(vocabulary, "recipes/taxonomy.yml")
             terms = schema["enum"]
             suggestion = _did_you_mean(str(error.instance), terms)
-            hint = (f"{suggestion} " if suggestion else "") + f"The {noun} are: {', '.join(terms)}"
+            if vocabulary == "eu_indicators":
+                # Written as a person might: 'rco 01' is RCO01.
+                suggestion = _did_you_mean("".join(str(error.instance).upper().split()), terms)
+                listed = (f"The codes, with their official names and the regulations they come from, are in {where}: "
+                          f"{', '.join(terms)}" if terms else f"{where} lists no codes")
+                hint = (f"{suggestion} " if suggestion else "") + listed + (
+                    ". Set a code only where the metric counts exactly what the indicator counts; "
+                    f"a code missing from {where} is added there with its source")
+            else:
+                hint = (f"{suggestion} " if suggestion else "") + f"The {noun} are: {', '.join(terms)}"
             yield (value_pos.line, value_pos.column, "unknown-term",
-                   f"'{error.instance}' in {name} is not one of the {noun} in recipes/taxonomy.yml", hint)
+                   f"'{error.instance}' in {name} is not one of the {noun} in {where}", hint)
         elif kind == "enum":
             options = ", ".join(map(str, error.validator_value))
             yield value_pos.line, value_pos.column, "invalid-value", f"{name} cannot be '{error.instance}'", f"use one of: {options}"
@@ -198,6 +218,10 @@ def _describe_field(schema: dict[str, Any], key: str) -> str:
     return schema.get("properties", {}).get(key, {}).get("description", "")
 
 
+def _schema_of(error: ValidationError) -> dict[str, Any]:
+    return error.schema if isinstance(error.schema, dict) else {}
+
+
 def _did_you_mean(word: str, options: list[str]) -> str | None:
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
@@ -207,5 +231,7 @@ def _pattern_hint(path: tuple[Any, ...]) -> str | None:
     if path and path[0] == "related":
         return "use the id of another recipe: its folder name, such as 'sidosryhmaanalyysi'"
     if path and path[-1] == "eu_indicator":
-        return "use an ERDF/ESF+ common indicator code such as RCO01 or RCR03"
+        return ("write the code as the regulations' annexes give it, without spaces: RCO or RCR and digits for the "
+                "ERDF and the Cohesion Fund (RCO01), four capitals and two digits for the ESF+ (EECO05); "
+                "the codes are listed in recipes/eu_indicators.yml")
     return None

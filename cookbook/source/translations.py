@@ -1,8 +1,9 @@
 """Translations inherit the language-neutral fields of the source-language file.
 
 A translation (en.md) may leave out theme, stages, actors, difficulty, duration, group_size,
-related, each metric's level and unit, and the evidence's level and evaluation. Where it states them they must agree with the
-source (fi.md), and its metrics and methods must match the source's one for one.
+related, each metric's level, unit and eu_indicator, and the evidence's level and evaluation.
+Where it states them they must agree with the source (fi.md), and its metrics and methods
+must match the source's one for one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from .load import PathKey, Source
 from .schema_check import field_name
 
 NEUTRAL_FIELDS = ("theme", "stages", "actors", "difficulty", "duration", "group_size", "related")
-NEUTRAL_METRIC_FIELDS = ("level", "unit")
+NEUTRAL_METRIC_FIELDS = ("level", "unit", "eu_indicator")
+# Of those, the optional ones: a translation may not set one that the source does not.
+OPTIONAL_NEUTRAL_METRIC_FIELDS = ("eu_indicator",)
 NEUTRAL_EVIDENCE_FIELDS = ("level", "evaluation")  # a citation is not translated
 PARALLEL_LISTS = ("metrics", "methods")
 
@@ -82,6 +85,13 @@ def _inherit_fields(translation: Source, at: PathKey, mine: dict[str, Any], orig
                 mine[key] = original[key]
         elif key in original and mine[key] != original[key]:
             _disagree(translation, path, original[key], original_name)
+        elif key not in original and key in OPTIONAL_NEUTRAL_METRIC_FIELDS:
+            pos = translation.position(path, prefer_key=False)
+            translation.problem(
+                pos.line, pos.column, "translation-mismatch",
+                f"{field_name(path)} is not set in {original_name}",
+                f"set it in {original_name} (this file takes it from there), or remove it from this file",
+            )
     return mine
 
 

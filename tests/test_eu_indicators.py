@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import LANGUAGES, ROOT
 from cookbook.config import Project
 from cookbook.eu_indicators import CODE, load_eu_indicators
 from cookbook.source.check import check_project
@@ -213,7 +213,7 @@ def test_the_open_data_carries_code_and_name(eu_site: Path):
     data = eu_site / "site" / "data"
     rows = list(csv.DictReader((data / "metrics.csv").read_text(encoding="utf-8").splitlines()))
     by = {(row["language"], row["eu_indicator"]): row for row in rows if row["eu_indicator"]}
-    assert set(by) == {(lang, code) for lang in ("fi", "en") for code in (ERDF_CODE, ESF_CODE)}
+    assert set(by) == {(lang, code) for lang in LANGUAGES for code in (ERDF_CODE, ESF_CODE)}
     assert by[("en", ERDF_CODE)]["eu_indicator_name"] == ERDF_NAME
     assert by[("fi", ESF_CODE)]["eu_indicator_name"] == ESF_NAME  # no Finnish name recorded: the official English one
     recipes = json.loads((data / "recipes.json").read_text(encoding="utf-8"))

@@ -27,12 +27,38 @@ from .taxonomy import Taxonomy
 WIDTHS = {"level": 12, "metric": 36, "unit": 13, "source": 30, "frequency": 18, "recipe": 34, "eu_indicator": 13,
           "responsible": 20, "baseline": 14, "target": 14, "schedule": 16}
 BLUE, ACCENT, FILL_IN_TINT, RULE = "#1D4F6E", "#8A3A14", "#FDF6E3", "#9AA5AC"
+# Row heights are set, not left to the reader: LibreOffice does not fit a row to its wrapped text
+# when it opens a file, and the lines would be drawn over each other. A row is as tall as its
+# longest cell wraps to (estimated: about 1.1 characters of text to a unit of width), and at least
+# two lines, room to write in by hand on paper. The browser's spreadsheet estimates the same way.
+LINE_HEIGHT = 15  # points: a line of Excel's default font, 11-point Calibri
+WRITING_LINES = 2
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def sheet_name(text: str) -> str:
     """A worksheet's name as Excel allows it: 31 characters, none of []:*?/\\."""
     return SHEET_NAME_FORBIDDEN.sub(" ", text).strip("' ")[:31] or "Plan"
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a column `width` characters wide, wrapped at spaces (a
+    word longer than a line is broken)."""
+    capacity = max(1, int(width * 1.1))
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > capacity:
+            lines, used = lines + 1, 0
+        if used:
+            used += 1
+        used += len(word)
+        while used > capacity:
+            lines, used = lines + 1, used - capacity
+    return lines
+
+
+def row_height(texts: list[str], widths: list[float], least: int = 1) -> int:
+    return LINE_HEIGHT * max(least, *(wrapped_lines(text, width) for text, width in zip(texts, widths))) + 3
 
 
 def plan_workbook(plan: MeasurementPlan, taxonomy: Taxonomy, strings: dict[str, Any], dated: date) -> bytes:
@@ -60,15 +86,23 @@ def plan_workbook(plan: MeasurementPlan, taxonomy: Taxonomy, strings: dict[str, 
 
     sheet = workbook.add_worksheet(sheet_name(strings["plan"]["sheet"]))
     labels = column_labels(strings)
+    widths = [WIDTHS[name] for name in COLUMNS]
     for column, name in enumerate(COLUMNS):
         sheet.set_column(column, column, WIDTHS[name])
         sheet.write_string(0, column, labels[name], header_fill_in if name in FILL_IN else header)
+    sheet.set_row(0, row_height([labels[name] for name in COLUMNS], widths))
     row = 0
     for level in plan.levels:
         for plan_row in level.rows:
             row += 1
-            for column, text in enumerate(given_cells(taxonomy, level, plan_row)):
-                sheet.write_string(row, column, text, level_cell if column == 0 else cell)
+            texts = given_cells(taxonomy, level, plan_row)
+            sheet.set_row(row, row_height(list(texts), widths, WRITING_LINES))
+            for column, text in enumerate(texts):
+                style = level_cell if column == 0 else cell
+                if text:
+                    sheet.write_string(row, column, text, style)
+                else:  # an empty cell, not an empty string (a metric without an EU indicator)
+                    sheet.write_blank(row, column, None, style)
             for column in range(len(COLUMNS) - len(FILL_IN), len(COLUMNS)):
                 sheet.write_blank(row, column, None, fill_in)
     sheet.freeze_panes(1, 0)

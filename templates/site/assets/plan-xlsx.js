@@ -107,6 +107,35 @@
     return String.fromCharCode(65 + column) + row;
   }
 
+  /* Row heights, as cookbook/plan_sheet.py sets them: LibreOffice does not fit a row to its
+     wrapped text when it opens a file. The lines a text wraps to in a column `width` characters
+     wide (about 1.1 characters of text to a unit of width); a row is as tall as its longest
+     cell, in lines of 15 points, and a row of the plan at least two lines: room to write in. */
+  var LINE_HEIGHT = 15, WRITING_LINES = 2;
+
+  function wrappedLines(value, width) {
+    var capacity = Math.max(1, Math.floor(width * 1.1)), lines = 1, used = 0;
+    String(value).split(/\s+/).filter(Boolean).forEach(function (word) {
+      if (used && used + 1 + word.length > capacity) {
+        lines += 1;
+        used = 0;
+      }
+      if (used) used += 1;
+      used += word.length;
+      while (used > capacity) {
+        lines += 1;
+        used -= capacity;
+      }
+    });
+    return lines;
+  }
+
+  function rowHeight(values, columns, least) {
+    var lines = least;
+    columns.forEach(function (column, i) { lines = Math.max(lines, wrappedLines(values[i] == null ? "" : values[i], column.width)); });
+    return LINE_HEIGHT * lines + 3;
+  }
+
   function sheetName(name) {
     return (String(name).replace(/[\[\]:*?\/\\]/g, " ").replace(/^[' ]+|[' ]+$/g, "").slice(0, 31)) || "Plan";
   }
@@ -127,7 +156,7 @@
     out.push("</cols><sheetData>");
     var rows = [columns.map(function (column) { return column.label; })].concat(sheet.rows);
     rows.forEach(function (values, r) {
-      out.push('<row r="', r + 1, '">');
+      out.push('<row r="', r + 1, '" ht="', rowHeight(values, columns, r === 0 ? 1 : WRITING_LINES), '" customHeight="1">');
       columns.forEach(function (column, c) {
         var style = r === 0 ? (column.fill ? HEADER_FILL_IN : HEADER) : column.fill ? FILL_IN : c === 0 ? LEVEL : CELL;
         var value = values[c] == null ? "" : String(values[c]).slice(0, 32767);  // Excel's limit

@@ -13,9 +13,9 @@ import pytest
 from browser import WCAG22_AA, axe_violations
 from conftest import unzipped_offline_copy
 
-# One page of each kind a reader lands on; the recipe page, the metrics catalog and a theme's
-# measurement plan carry the widest content (the metric tables).
-PAGES = ["", "recipes/{recipe}/", "metrics/", "methods/", "finder/", "plan/launch/"]
+# One page of each kind a reader lands on; the recipe page and the metrics catalog carry the
+# widest content (the metric tables).
+PAGES = ["", "recipes/{recipe}/", "metrics/", "methods/", "finder/"]
 PHONES = (320, 390)  # a small phone's screen, and a common one's
 DESKTOP = 1280
 # Words in table cells, measured as if they could not be broken: wider than the cell, a word

@@ -70,11 +70,12 @@ class Edition:
     @cached_property
     def page_paths(self) -> set[str]:
         """The paths of the pages this edition has (Markdown files under docs/<lang>/)."""
-        paths = {"index.md", "finder.md", "metrics.md", "methods.md", "materials.md", "tags.md", "plan/index.md"}
+        paths = {"index.md", "finder.md", "metrics.md", "methods.md", "materials.md", "tags.md"}
         paths |= {f"themes/{theme}.md" for theme, _ in self.chapters}
-        paths |= {f"plan/{theme}.md" for theme, _ in self.chapters}
         paths |= {f"{kind}/{term}.md" for kind, term, _ in self.browse_lists()}
         paths |= {f"recipes/{recipe.id}/index.md" for recipe in self.recipes}
+        # The measurement plan: the page for any recipes, and a ready plan per theme.
+        paths |= {"plan/index.md", *(f"plan/{theme}.md" for theme, _ in self.chapters)}
         paths |= {f"{name}.md" for name in self.cookbook.content.pages.get(self.lang, {}) if name != "home"}
         return paths
 

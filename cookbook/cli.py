@@ -88,7 +88,7 @@ def build_all(project: Project, options: BuildOptions) -> None:
     with progress.stage("offline zip"):
         build_offline_zip(project, staging / "downloads", staging / OFFLINE_ZIP)
     replace_dir(staging, project.site_dir)
-    say(progress, f"site/ ready: {len(project.languages)} language editions, {plural(len(written), 'PDF')}")
+    say(progress, f"site/ ready: {len(project.languages)} language editions, {files_written(written)}")
 
 
 def build_site_only(project: Project, options: BuildOptions) -> None:
@@ -119,7 +119,13 @@ def build_pdf_only(project: Project, options: BuildOptions) -> None:
         shutil.copytree(previous, staging, dirs_exist_ok=True)
     written = build_pdfs(project, cookbook, staging, options.kinds, options.pdf, options.progress)
     replace_dir(staging, project.site_dir / "downloads")
-    say(options.progress, f"site/downloads/ ready: {plural(len(written), 'PDF')}")
+    say(options.progress, f"site/downloads/ ready: {files_written(written)}")
+
+
+def files_written(written: list[Path]) -> str:
+    """'120 PDFs, 12 spreadsheets': the measurement plans come with spreadsheets."""
+    sheets = sum(1 for path in written if path.suffix == ".xlsx")
+    return plural(len(written) - sheets, "PDF") + (f", {plural(sheets, 'spreadsheet')}" if sheets else "")
 
 
 def say(progress: Progress, message: str) -> None:
@@ -159,6 +165,22 @@ def workshop_pack(project: Project, args: argparse.Namespace, options: BuildOpti
         say(options.progress, f"wrote {reading} (the same pages in reading order, tagged: to read on screen or send on)")
     else:
         say(options.progress, f"wrote {written[0]}")
+    return EXIT_OK
+
+
+def measurement_plan(project: Project, args: argparse.Namespace, options: BuildOptions) -> int:
+    """`build.py plan`: the chosen recipes' measurement plan as a spreadsheet and a PDF."""
+    from .print.plans import PlanRequest, build_plan
+
+    request = PlanRequest(recipe_ids=tuple(args.recipe), themes=tuple(args.theme), tags=tuple(args.tag),
+                          lang=args.lang or project.source_language.code)
+    if not request.recipe_ids and not request.themes and not request.tags:
+        raise UsageError("name the plan's recipes: --recipe ID (repeatable), --theme THEME or --tag TAG")
+    cookbook = checked_cookbook(project, options.progress)
+    out = (args.out or project.build_dir / "plans").resolve()
+    sheet, pdf = build_plan(project, cookbook, request, out, options.pdf, options.progress)
+    say(options.progress, f"wrote {sheet} (the spreadsheet: fill in the person responsible, baseline, target and schedule)")
+    say(options.progress, f"wrote {pdf} (the same plan to print, A4 landscape)")
     return EXIT_OK
 
 
@@ -229,7 +251,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("site", help="check, then build the website into site/")
     pdf = commands.add_parser("pdf", help="check, then build the PDFs into site/downloads/, or a workshop pack")
     pdf.add_argument("--only", action="append", choices=KINDS, default=[],
-                     help="just these PDFs (repeatable): book (A4 book), editions (A5, booklet, print shop), cards, handouts")
+                     help="just these PDFs (repeatable): book (A4 book), editions (A5, booklet, print shop), cards, handouts, "
+                          "plans (each theme's measurement plan, PDF and spreadsheet)")
     pack = pdf.add_argument_group("workshop pack", "a booklet of just the chosen recipes, with its own contents")
     pack.add_argument("--recipe", action="append", default=[], metavar="ID", help="a recipe's id (repeatable)")
     pack.add_argument("--theme", action="append", default=[], metavar="THEME", help="every recipe of a theme")
@@ -239,6 +262,12 @@ def parser() -> argparse.ArgumentParser:
     pack.add_argument("--imposition", choices=["booklet"], default=None,
                       help="booklet: pages two to a sheet in saddle-stitch order, to fold and staple")
     pack.add_argument("--output", type=Path, default=None, help="where to write the pack (default: build/packs/)")
+    plan = commands.add_parser("plan", help="a measurement plan of the chosen recipes: a spreadsheet (.xlsx) and a PDF, for a workshop pack")
+    plan.add_argument("--recipe", action="append", default=[], metavar="ID", help="a recipe's id, its folder's name (repeatable)")
+    plan.add_argument("--theme", action="append", default=[], metavar="THEME", help="every recipe of a theme (repeatable)")
+    plan.add_argument("--tag", action="append", default=[], metavar="TAG", help="every recipe with a tag (repeatable)")
+    plan.add_argument("--lang", default=None, help="language of the plan (default: the source language)")
+    plan.add_argument("--out", type=Path, default=None, metavar="DIR", help="the folder to write into (default: build/plans/)")
     commands.add_parser("all", help="check, site and pdf (the default)")
     serve_cmd = commands.add_parser("serve", help="live preview that rebuilds when a recipe is saved")
     serve_cmd.add_argument("--lang", default=None, help="the language edition to preview")
@@ -277,6 +306,8 @@ def run(argv: Sequence[str]) -> int:
             recover_replaced(project.site_dir / "downloads")
             if pack:
                 return workshop_pack(project, args, options)
+            if command == "plan":
+                return measurement_plan(project, args, options)
             {"site": build_site_only, "pdf": build_pdf_only, "all": build_all}[command](project, options)
         if args.timings:
             print(progress.timing_report())

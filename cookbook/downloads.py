@@ -1,4 +1,5 @@
-"""The names of the files a reader downloads: the book's editions and each recipe's handout.
+"""The names of the files a reader downloads: the book's editions, each recipe's handout and the
+themes' measurement plans.
 
 The print side writes them and the site links them, so they are named here, once, for both.
 """
@@ -23,3 +24,11 @@ def booklet_name(project: Project, lang: str) -> str:
 
 def handout_name(recipe_id: str, lang: str) -> str:
     return f"{recipe_id}-{lang}.pdf"
+
+
+def plan_name(project: Project, lang: str, theme: str | None, suffix: str) -> str:
+    """A measurement plan's file: mittaussuunnitelma-launch-fi.xlsx (`suffix` ".xlsx" or ".pdf");
+    without a theme, mittaussuunnitelma-fi.xlsx. The language code keeps the editions' files
+    apart, as the handouts' are."""
+    base = project.language(lang).strings["plan"]["file"]
+    return f"{base}-{theme}-{lang}{suffix}" if theme else f"{base}-{lang}{suffix}"

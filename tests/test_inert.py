@@ -10,6 +10,7 @@ import io
 import json
 import re
 import subprocess
+import zipfile
 from collections import Counter
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -141,6 +142,48 @@ def test_pdfs_and_open_data_show_every_payload_literally(hostile: Path):
     formula_row = next(row for row in rows if row[3] == data["metrics"][1]["name"])
     assert formula_row[6:10] == ["'" + FORMULAS[0], "'" + FORMULAS[1], "-12", "+5 %"]
     assert not any(cell.startswith(("=", "@")) for row in rows for cell in row)
+
+
+def test_a_measurement_plan_of_the_recipe_shows_every_payload_literally(hostile: Path, tmp_path: Path):
+    """The plan page builds its table in the browser from the recipe's data (plan-data.js), and
+    writes its spreadsheet there: nothing of it runs or becomes markup, and every text is a
+    string cell, a formula's too. The theme's ready plan and its spreadsheet likewise."""
+    import openpyxl
+
+    data = recipe("fi")
+    names = [metric["name"] for metric in data["metrics"]]
+    problems: list[str] = []
+    with serve(hostile / "site") as base_url, sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(accept_downloads=True)
+        context.add_init_script(RECORD_CALLS)
+        tab = context.new_page()
+        for address in (f"{base_url}plan/?r=esimerkki", f"{base_url}en/plan/?r=esimerkki", f"{base_url}plan/networks/",
+                        f"{base_url}recipes/esimerkki/", f"{base_url}finder/"):
+            tab.goto(address)
+            for button in tab.locator("[data-plan-toggle]").all():
+                button.click()  # add, and take out again on the recipe page: the status says the title
+            tab.evaluate(FOCUS_ALL)
+            problems += [f"{address}: {found}" for found in tab.evaluate(INJECTED)]
+            problems += [f"{address}: ran {MARK}({hit})" for hit in tab.evaluate("window.__hits || []")]
+        tab.goto(f"{base_url}plan/?r=esimerkki")
+        assert tab.locator(".cb-plan-table tbody th[scope=row]").all_inner_texts() == names
+        assert tab.locator("#cb-plan-recipes a").inner_text() == data["title"]
+        with tab.expect_download() as download:
+            tab.locator("#cb-plan-download").click()
+        browser_sheet = Path(download.value.path()).read_bytes()
+        browser.close()
+    assert not problems, "\n".join(problems[:40])
+    theme_sheet = (hostile / "site" / "downloads" / "mittaussuunnitelma-networks-fi.xlsx").read_bytes()
+    for sheet_bytes in (browser_sheet, theme_sheet):
+        sheet = openpyxl.load_workbook(io.BytesIO(sheet_bytes)).active
+        cells = {cell.coordinate: cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None}
+        assert [cell.value for key, cell in cells.items() if key.startswith("B")] == names
+        assert {cell.data_type for cell in cells.values()} == {"s"}  # text, never a formula or a number
+        assert FORMULAS[0] in {cell.value for cell in cells.values()} and FORMULAS[1] in {cell.value for cell in cells.values()}
+        assert data["title"] in {cell.value for cell in cells.values()}
+        with zipfile.ZipFile(io.BytesIO(sheet_bytes)) as archive:
+            assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
 
 
 # What the check refuses, put straight to the renderer: it is dropped all the same.

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from conftest import copy_built, page_texts
 from cookbook.source.check import check_project
 from cookbook.config import Project
-from cookbook.downloads import FORMATS, book_name, booklet_name
+from cookbook.downloads import FORMATS, book_name, booklet_name, plan_name
 from cookbook.print.print_formats import booklet_label
 
 
@@ -192,8 +192,9 @@ def heading_problems(levels: list[int]) -> list[str]:
 
 
 def test_every_tagged_pdf_starts_its_headings_at_h1_and_skips_no_level(built_project: Path, cookbook):
-    """Handouts, card decks (single and on sheets) and every edition of the book: the heading
-    structure a screen reader lists starts at H1 and goes down one level at a time."""
+    """Handouts, card decks (single and on sheets), the themes' measurement plans and every
+    edition of the book: the heading structure a screen reader lists starts at H1 and goes down
+    one level at a time."""
     project = Project(built_project)
     downloads = built_project / "site" / "downloads"
     pdfs = {downloads / f"{recipe.id}-{lang}.pdf" for lang in cookbook.languages for recipe in cookbook.recipes_in(lang)}
@@ -201,6 +202,7 @@ def test_every_tagged_pdf_starts_its_headings_at_h1_and_skips_no_level(built_pro
         names = project.language(lang).strings["pdf"]
         pdfs |= {downloads / names["cards"], downloads / names["card_sheets"]}
         pdfs |= {downloads / book_name(project, lang, page_format) for page_format in FORMATS}
+        pdfs |= {downloads / plan_name(project, lang, theme, ".pdf") for theme, _ in cookbook.by_theme(lang)}
     assert {path.name for path in downloads.glob("*.pdf") if not path.name.endswith("-booklet.pdf")} == {p.name for p in pdfs}
     found = {}
     for path in sorted(pdfs):

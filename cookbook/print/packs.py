@@ -31,11 +31,17 @@ class PackRequest:
         return bool(self.recipe_ids or self.themes or self.tags)
 
 
+# Where each kind of choice is listed, for the error that names an unknown one.
+WHERE = {"recipe": "a recipe's id is the name of its folder under recipes/",
+         "theme": "the themes are the ids of 'themes' in recipes/taxonomy.yml",
+         "tag": "the tags are those the recipes' front matter lists"}
+
+
 def _unknown(kind: str, value: str, known: list[str]) -> UsageError:
     close = difflib.get_close_matches(value, known, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     listed = ", ".join(known) if len(known) <= 30 else ", ".join(known[:30]) + ", …"
-    return UsageError(f"unknown {kind} '{value}'.{hint} Known: {listed}")
+    return UsageError(f"unknown {kind} '{value}'.{hint} Known: {listed} ({WHERE[kind]})")
 
 
 def select_recipes(cookbook: Cookbook, request: PackRequest) -> tuple[Recipe, ...]:

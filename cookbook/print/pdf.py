@@ -22,6 +22,7 @@ from ..contributed_html import ContributedMarkdown
 from ..digests import folder_digest
 from ..errors import CookbookError
 from ..model import Cookbook, Recipe, edition_date
+from ..plan import MeasurementPlan
 from ..source.body import numbered_items
 from ..templating import make_environment
 from .fetcher import ProjectFetcher, font_cache_dir
@@ -336,3 +337,7 @@ class PdfRenderer:
 
     def handout(self, recipe: Recipe) -> Rendered:
         return self.render("handout.html.j2", recipe.lang, recipe=recipe, format_css="handout.css")
+
+    def plan(self, plan: MeasurementPlan) -> Rendered:
+        """A measurement plan (cookbook/plan.py) on A4 landscape."""
+        return self.render("plan.html.j2", plan.lang, plan=plan, recipes=plan.recipes, format_css="plan.css")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..config import Project
-from ..downloads import book_name, booklet_name, handout_name
+from ..downloads import book_name, booklet_name, handout_name, plan_name
 from ..errors import CookbookError, writing
 from ..model import Cookbook
 from ..progress import QUIET, Progress, StageCounter
@@ -34,6 +34,7 @@ from .join import Joiner, join_pdfs
 from .pdf import PdfRenderer, Rendered, card_parts
 from .pdf_cache import PRUNE_AFTER_SECONDS, PdfCache
 from .pdf_verify import Expected, check_pdfs, forget_unused
+from .plans import theme_plan, write_spreadsheet
 from .print_formats import KINDS, BookletLabel, PdfSettings, booklet_label
 
 URGENT, BOOK_PART, DECK, HANDOUT = range(4)  # scheduling priorities, most urgent first
@@ -81,6 +82,11 @@ def render_cards(lang: str, part: int) -> tuple[Rendered, Rendered]:
 def render_handout(lang: str, recipe_id: str) -> Rendered:
     recipe = next(r for r in _renderer().cookbook.recipes_in(lang) if r.id == recipe_id)
     return _renderer().handout(recipe)
+
+
+def render_plan(lang: str, theme: str) -> Rendered:
+    renderer = _renderer()
+    return renderer.plan(theme_plan(renderer.project, renderer.cookbook, lang, theme))
 
 
 # ---- The scheduler -----------------------------------------------------------------------------
@@ -325,7 +331,8 @@ def _set_context(project: Project, cookbook: Cookbook, settings: PdfSettings) ->
 
 def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple[str, ...] = KINDS,
                settings: PdfSettings = PdfSettings(), progress: Progress = QUIET) -> list[Path]:
-    """The books, editions, card decks and handouts of every language that has recipes."""
+    """The books, editions, card decks, handouts and the themes' measurement plans (a PDF and a
+    spreadsheet each) of every language that has recipes."""
     _set_context(project, cookbook, settings)
     prepare_fonts(project)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -345,11 +352,11 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
                 job.start(scheduler)
                 books.append(job)
 
-        def save(name: str, title: str, rendered: Rendered) -> None:
+        def save(name: str, titles: tuple[str, ...], rendered: Rendered) -> None:
             with writing(out_dir / name):
                 (out_dir / name).write_bytes(rendered.pdf)
             written.append(out_dir / name)
-            handouts.append(Expected(out_dir / name, rendered.pages, (title,)))
+            handouts.append(Expected(out_dir / name, rendered.pages, titles))
 
         for lang in languages:
             if "cards" in kinds:
@@ -360,7 +367,16 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
                 for recipe in cookbook.recipes_in(lang):
                     name = handout_name(recipe.id, lang)
                     scheduler.submit(HANDOUT, render_handout, (lang, recipe.id),
-                                     lambda r, name=name, title=recipe.title: save(name, title, r))
+                                     lambda r, name=name, title=recipe.title: save(name, (title,), r))
+            if "plans" in kinds:
+                # Each theme's measurement plan: its spreadsheet here (fast), its PDF in the pool.
+                for theme, chapter in cookbook.by_theme(lang):
+                    write_spreadsheet(project, cookbook, theme_plan(project, cookbook, lang, theme),
+                                      out_dir / plan_name(project, lang, theme, ".xlsx"))
+                    written.append(out_dir / plan_name(project, lang, theme, ".xlsx"))
+                    scheduler.submit(HANDOUT, render_plan, (lang, theme),
+                                     lambda r, name=plan_name(project, lang, theme, ".pdf"), titles=tuple(x.title for x in chapter):
+                                     save(name, titles, r))
         scheduler.run()
     with progress.stage("PDF checks"):
         verify_pdfs(project, [expected for job in [*books, *decks] for expected in job.expected] + handouts, settings)

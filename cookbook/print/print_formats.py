@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from ..config import Project
 
 # The kinds of PDF a build makes: the A4 book; its other editions (A5, A5 booklet, print shop);
-# the card decks; a handout per recipe.
-KINDS = ("book", "editions", "cards", "handouts")
+# the card decks; a handout per recipe; each theme's measurement plan (with its spreadsheet).
+KINDS = ("book", "editions", "cards", "handouts", "plans")
 
 
 @dataclass(frozen=True)

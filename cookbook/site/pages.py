@@ -18,9 +18,10 @@ from markupsafe import Markup
 
 from ..config import Project
 from ..contributed_html import ContributedMarkdown, Heading, Part, markdown_specials, markdown_text
-from ..downloads import FORMATS, book_name, booklet_name, handout_name
+from ..downloads import FORMATS, book_name, booklet_name, handout_name, plan_name
 from ..eu_indicators import EuIndicator, Regulation
 from ..model import Cookbook, Metric, Recipe
+from ..plan import COLUMNS, FILL_IN, column_labels, counted, measurement_plan, plan_data
 from ..source.body import numbered_items
 from ..templating import make_environment
 from .engine_markdown import fenced_html
@@ -78,6 +79,8 @@ class Edition:
         paths |= {f"themes/{theme}.md" for theme, _ in self.chapters}
         paths |= {f"{kind}/{term}.md" for kind, term, _ in self.browse_lists()}
         paths |= {f"recipes/{recipe.id}/index.md" for recipe in self.recipes}
+        # The measurement plan: the page for any recipes, and a ready plan per theme.
+        paths |= {"plan/index.md", *(f"plan/{theme}.md" for theme, _ in self.chapters)}
         paths |= {f"{name}.md" for name in self.cookbook.content.pages.get(self.lang, {}) if name != "home"}
         return paths
 
@@ -182,6 +185,25 @@ def finder_data(edition: Edition) -> list[dict[str, Any]]:
     return data
 
 
+def plan_script(edition: Edition) -> str:
+    """The data of the plan page's script (templates/site/assets/plan.js): every published
+    recipe's metrics, as a script that sets `window.cookbookPlanData`. A script, not JSON to
+    fetch, so that the offline copy opened from disk (where fetch() is refused) reads it too.
+    Its recipe addresses are relative to the edition's root."""
+    data = plan_data(edition.cookbook.taxonomy, edition.lang, edition.recipes,
+                     lambda recipe: edition.url(f"recipes/{recipe.id}/index.md"))
+    return f"window.cookbookPlanData = {script_json(data)};\n"
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside a script, whatever its strings hold: no '<', '>' or '&' (which
+    could end a <script> element or open a comment in one) and no line or paragraph separator."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(character, escape)
+    return text
+
+
 def how_to(recipe: Recipe, url: str) -> str:
     """schema.org HowTo JSON-LD, safe inside a <script> element."""
     data: dict[str, Any] = {
@@ -282,6 +304,10 @@ def render_pages(
                     if cookbook.recipes_in(language.code)},
         card_files={language.code: card_files(project, language.code) for language in project.languages
                     if cookbook.recipes_in(language.code)},
+        # The measurement plan's columns and its files (cookbook/plan.py, downloads.py).
+        plan_columns=[column for column in COLUMNS if column != "level"], plan_fill_in=FILL_IN,
+        plan_labels=column_labels(project.language(lang).strings), counted=counted,
+        plan_file=lambda theme, suffix: plan_name(project, lang, theme, suffix),
     )
     files: dict[str, str | bytes] = {}
 
@@ -312,9 +338,17 @@ def render_pages(
         page(EU_INDICATORS_PAGE, "eu_indicators.md.j2", uses=edition.eu_indicator_uses())
     page("methods.md", "methods.md.j2", recipes=edition.recipes)
     page("finder.md", "finder.md.j2", recipes=edition.recipes)
+    # The measurement plan: the page that makes one of any recipes (plan.js, from plan-data.js),
+    # and a ready plan per theme, which needs no script.
+    strings = project.language(lang).strings
+    plans = {theme: measurement_plan(cookbook.taxonomy, strings, chapter, theme) for theme, chapter in edition.chapters}
+    page("plan/index.md", "plan.md.j2", plans=plans)
+    for theme, plan in plans.items():
+        page(f"plan/{theme}.md", "plan-theme.md.j2", theme=theme, plan=plan)
+    files["plan-data.js"] = plan_script(edition)
     # The offline copy (file names for URLs) is the zip's content: it has no zip to offer.
     page("materials.md", "materials.md.j2", recipes=edition.recipes, handout=lambda r: handout_name(r.id, lang),
-         offline_copy=not directory_urls)
+         offline_copy=not directory_urls, plans=plans)
     tagged = [(tag, [r for r in edition.recipes if tag in r.tags]) for tag in ids]
     page("tags.md", "tags.md.j2", tags=tagged)
     files["finder.json"] = json.dumps(finder_data(edition), ensure_ascii=False, indent=1) + "\n"
@@ -364,7 +398,8 @@ def navigation(project: Project, cookbook: Cookbook, lang: str, include_drafts: 
     pages = cookbook.content.pages.get(lang, {})
     # Titles HTML-escaped: engines print them into their templates as they are.
     label = html.escape
-    nav: list[Any] = [{label(labels["home"]): "index.md"}, {label(labels["finder"]): "finder.md"}]
+    nav: list[Any] = [{label(labels["home"]): "index.md"}, {label(labels["finder"]): "finder.md"},
+                      {label(project.language(lang).strings["plan"]["title"]): "plan/index.md"}]
     themes = [{label(cookbook.taxonomy.label("themes", theme, lang)): f"themes/{theme}.md"} for theme, _ in edition.chapters]
     if themes:
         nav.append({label(labels["themes"]): themes})

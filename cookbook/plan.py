@@ -20,6 +20,10 @@ from .taxonomy import Taxonomy
 GIVEN = ("level", "metric", "unit", "source", "frequency", "recipe", "eu_indicator")
 FILL_IN = ("responsible", "baseline", "target", "schedule")
 COLUMNS = GIVEN + FILL_IN
+# Their widths in a spreadsheet, in characters: the build's (cookbook.plan_sheet) and the
+# browser's (plan-xlsx.js, from plan_data) alike.
+WIDTHS = {"level": 12, "metric": 36, "unit": 13, "source": 30, "frequency": 18, "recipe": 34, "eu_indicator": 26,
+          "responsible": 20, "baseline": 14, "target": 14, "schedule": 16}
 
 
 @dataclass(frozen=True)
@@ -81,11 +85,21 @@ def column_labels(strings: dict[str, Any]) -> dict[str, str]:
     return {column: strings["plan"]["columns"][column] for column in COLUMNS}
 
 
+def eu_cell(taxonomy: Taxonomy, metric: Metric, lang: str) -> str:
+    """The EU indicator a metric is, as a funder's report names it: its code and official name
+    (in `lang`, or in English where the vocabulary has no name in it); empty if it is none."""
+    indicator = taxonomy.eu_indicators.get(metric.eu_indicator) if metric.eu_indicator else None
+    if indicator is None:
+        return metric.eu_indicator
+    name, _ = indicator.name_in(lang)
+    return f"{metric.eu_indicator} {name}".strip()
+
+
 def given_cells(taxonomy: Taxonomy, level: PlanLevel, row: PlanRow) -> tuple[str, ...]:
     """The cells of GIVEN for a row, as text: the level's and the unit's labels, not their ids."""
     metric, recipe = row.metric, row.recipe
     return (level.label, metric.name, taxonomy.unit_label(metric.unit, recipe.lang), metric.source, metric.frequency,
-            recipe.title, metric.eu_indicator)
+            recipe.title, eu_cell(taxonomy, metric, recipe.lang))
 
 
 def plan_data(taxonomy: Taxonomy, lang: str, recipes: tuple[Recipe, ...], url: Any) -> dict[str, Any]:
@@ -93,12 +107,14 @@ def plan_data(taxonomy: Taxonomy, lang: str, recipes: tuple[Recipe, ...], url: A
     levels, and each recipe with its metrics as rows of GIVEN's cells after the level (unit as
     its label), in the book's order. `url(recipe)`: the recipe page's address from the plan page."""
     return {
+        "widths": [WIDTHS[column] for column in COLUMNS],
         "levels": [[level, taxonomy.label("metric_levels", level, lang), taxonomy.term("metric_levels", level).description[lang]]
                    for level in taxonomy.ids("metric_levels")],
         "themes": [[theme, taxonomy.label("themes", theme, lang)] for theme in taxonomy.ids("themes")],
         "recipes": [
             {"id": recipe.id, "title": recipe.title, "theme": recipe.theme, "url": url(recipe),
-             "metrics": [[m.level, m.name, taxonomy.unit_label(m.unit, lang), m.source, m.frequency, m.eu_indicator]
+             "metrics": [[m.level, m.name, taxonomy.unit_label(m.unit, lang), m.source, m.frequency,
+                          eu_cell(taxonomy, m, lang)]
                          for m in recipe.metrics]}
             for recipe in recipes
         ],

@@ -20,12 +20,9 @@ from typing import Any
 
 import xlsxwriter
 
-from .plan import COLUMNS, FILL_IN, MeasurementPlan, column_labels, given_cells
+from .plan import COLUMNS, FILL_IN, WIDTHS, MeasurementPlan, column_labels, given_cells
 from .taxonomy import Taxonomy
 
-# Column widths in characters, by column (plan.COLUMNS).
-WIDTHS = {"level": 12, "metric": 36, "unit": 13, "source": 30, "frequency": 18, "recipe": 34, "eu_indicator": 13,
-          "responsible": 20, "baseline": 14, "target": 14, "schedule": 16}
 BLUE, ACCENT, FILL_IN_TINT, RULE = "#1D4F6E", "#8A3A14", "#FDF6E3", "#9AA5AC"
 # Row heights are set, not left to the reader: LibreOffice does not fit a row to its wrapped text
 # when it opens a file, and the lines would be drawn over each other. A row is as tall as its

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from .config import Language
 from .model import Metric, Range, Recipe
+from .plan import eu_cell
 from .taxonomy import Taxonomy
 
 
@@ -41,6 +42,6 @@ def make_environment(folder: Path, taxonomy: Taxonomy, language: Language) -> En
     def logic_model(recipe: Recipe) -> tuple[tuple[str, tuple[Metric, ...]], ...]:
         return recipe.logic_model(taxonomy.ids("metric_levels"))
 
-    env.filters.update(label=label, description=description, logic_model=logic_model, unit=lambda unit: taxonomy.unit_label(unit, lang), span=span, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
+    env.filters.update(label=label, description=description, eu_cell=lambda metric: eu_cell(taxonomy, metric, lang), logic_model=logic_model, unit=lambda unit: taxonomy.unit_label(unit, lang), span=span, json=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
     env.globals.update(lang=lang, t=strings["labels"], strings=strings, taxonomy=taxonomy)
     return env

@@ -58,8 +58,10 @@ def expected_rows(cookbook, strings: dict, recipes) -> list[tuple]:
         for recipe in recipes:
             for m in recipe.metrics:
                 if m.level == level:
+                    # An EU indicator as a funder's report names it: the code and the official name.
+                    eu = f"{m.eu_indicator} {taxonomy.eu_indicators.get(m.eu_indicator).name_in(recipe.lang)[0]}" if m.eu_indicator else ""
                     rows.append((taxonomy.label("metric_levels", level, recipe.lang), m.name, taxonomy.unit_label(m.unit, recipe.lang),
-                                 m.source, m.frequency, recipe.title, m.eu_indicator, "", "", "", ""))
+                                 m.source, m.frequency, recipe.title, eu, "", "", "", ""))
     header = tuple(strings["plan"]["columns"][column] for column in COLUMNS)
     return [header, *rows]
 
@@ -156,7 +158,7 @@ def test_build_plan_of_a_theme_is_named_as_the_sites_download(project: Path, cli
     (["--recipe", "sidosryhmaanalyysi", "--recipe", "sidosryhmaanalyysii"], "Did you mean 'sidosryhmaanalyysi'?"),
     (["--theme", "lunch"], "Did you mean 'launch'?"),
     (["--tag", "ei-tagia"], "unknown tag 'ei-tagia'"),
-    (["--theme", "launch", "--lang", "sv"], "unknown language 'sv'"),
+    (["--theme", "launch", "--lang", "de"], "unknown language 'de'"),
     ([], "name the plan's recipes: --recipe ID"),
 ])
 def test_build_plan_refuses_what_it_cannot_find_saying_what_to_do(project: Path, cli, args, message):

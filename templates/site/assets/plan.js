@@ -370,8 +370,8 @@
           rows.push([level.label, metric[1], metric[2], metric[3], metric[4], row[1].title, metric[5], "", "", "", ""]);
         });
       });
-      // The same columns and widths as the build's spreadsheets (cookbook/plan_sheet.py).
-      var widths = [12, 36, 13, 30, 18, 34, 13, 20, 14, 14, 16];
+      // The same columns and widths as the build's spreadsheets (cookbook/plan.py).
+      var widths = data.widths;
       var columns = [{ label: texts.levelLabel, fill: false }].concat(headers).map(function (column, index) {
         return { label: column.label, fill: column.fill, width: widths[index] };
       });

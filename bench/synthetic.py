@@ -167,6 +167,15 @@ def copy_project(target: Path) -> None:
         shutil.copytree(ROOT / name, target / name)
     shutil.copy2(ROOT / "recipes" / "taxonomy.yml", target / "recipes" / "taxonomy.yml")
     (target / "cookbook").symlink_to(ROOT / "cookbook")
+    # The languages the generator writes (fi and en), whatever the shipped cookbook has: the
+    # bench's sizes stay comparable from run to run, and no edition is left without recipes.
+    settings = target / "cookbook.yml"
+    codes = ", ".join(language.code for language in LANGUAGES)
+    settings.write_text(re.sub(r"^languages: \[.*\]", f"languages: [{codes}]", settings.read_text(encoding="utf-8"), flags=re.M),
+                        encoding="utf-8")
+    for page in (target / "content").rglob("*.md"):
+        if page.name.split(".")[-2] not in {language.code for language in LANGUAGES}:
+            page.unlink()
 
 
 def pick_titles(rng: random.Random, count: int) -> list[tuple[str, str]]:

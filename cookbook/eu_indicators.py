@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
+from .yaml_files import read_yaml
 
 # What a code looks like: ERDF and Cohesion Fund RCO/RCR and two or three digits; ESF+ four
 # capitals ending in O (output) or R (result) and two digits (EECO05, EECR03, EESR04…). The
@@ -113,19 +113,7 @@ def load_eu_indicators(path: Path, languages: tuple[str, ...], shown: str = "rec
     refused, with a hint that names the file)."""
     if not path.is_file():
         return EuIndicators(path=shown)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except OSError as error:
-        raise EuIndicatorsError(f"cannot read the EU indicators: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise EuIndicatorsError("the file is not UTF-8 text", hint="save it as UTF-8") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise EuIndicatorsError(
-            f"not valid YAML: {getattr(error, 'problem', None) or error}", (mark.line + 1) if mark else 1,
-            "check the indentation, and quote texts that contain ': '",
-        ) from None
+    text, data = read_yaml(path, EuIndicatorsError, "the EU indicators")
 
     def line_of(needle: str, nth: int = 1) -> int:
         """The line of the `nth` occurrence of `needle` (a repeated entry is reported where it repeats)."""

@@ -8,9 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .eu_indicators import EuIndicators, EuIndicatorsError, load_eu_indicators
+from .yaml_files import read_yaml
 
 VOCABULARIES = ("themes", "stages", "actors", "difficulty", "evidence", "metric_levels")
 # Optional vocabularies whose terms need only a label.
@@ -80,19 +79,7 @@ def load_taxonomy(path: Path, languages: tuple[str, ...]) -> Taxonomy:
 
 
 def _load_terms(path: Path, languages: tuple[str, ...]) -> Taxonomy:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except OSError as error:
-        raise TaxonomyError(f"cannot read the vocabularies: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise TaxonomyError("the file is not UTF-8 text", hint="save it as UTF-8") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise TaxonomyError(
-            f"not valid YAML: {getattr(error, 'problem', None) or error}", (mark.line + 1) if mark else 1,
-            "check the indentation, and quote texts that contain ': '",
-        ) from None
+    text, data = read_yaml(path, TaxonomyError, "the vocabularies")
     if not isinstance(data, dict):
         raise TaxonomyError(f"expected the vocabularies {', '.join(VOCABULARIES)} at the top level")
 

@@ -37,6 +37,14 @@ def poppler() -> None:
         require_tool(command, "poppler-utils")
 
 
+def line_of(path: Path, prefix: str) -> int:
+    """The number of the first line of the file that starts with `prefix`."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith(prefix):
+            return number
+    raise AssertionError(f"{prefix!r} not in {path}")
+
+
 def copy_project(target: Path) -> Path:
     """A copy of the project's content and configuration; the code is linked, not copied."""
     target.mkdir(parents=True, exist_ok=True)

@@ -9,18 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, line_of
 
 from cookbook.config import Project
 
 RECIPE = Path("recipes/sidosryhmaanalyysi/fi.md")
-
-
-def line_of(path: Path, prefix: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.startswith(prefix):
-            return number
-    raise AssertionError(f"{prefix!r} not in {path}")
 
 
 def test_shipped_recipes_pass(cli):

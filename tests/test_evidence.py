@@ -9,15 +9,10 @@ import re
 import subprocess
 from pathlib import Path
 
+from conftest import line_of
+
 FI = Path("recipes/esimerkki/fi.md")
 EN = Path("recipes/esimerkki/en.md")
-
-
-def line_of(path: Path, prefix: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.startswith(prefix):
-            return number
-    raise AssertionError(f"{prefix!r} not in {path}")
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -5,8 +5,9 @@ chapter (at most SLICE_RECIPES recipes, each starting on a new page) is its own 
 rendered in parallel with the others, and the joined book gets its page numbers afterwards:
 - the front matter (cover, colophon, contents) is unnumbered, and the numbering starts at 1
   with the first chapter, so the contents' numbers do not depend on its own length;
-- a slice knows no page numbers: its footers are stamped on after joining (folio.py), and it
-  refers to other recipes by their number in the book (3.4), which is known in advance;
+- a slice knows no page numbers: its footers are left empty, and WeasyPrint draws the numbers
+  apart, to be laid over the joined pages (folio.py); it refers to other recipes by their number
+  in the book (3.4), which is known in advance;
 - the contents and the metrics appendix, rendered once every slice's length is known, print
   the page numbers from the page map.
 """
@@ -26,7 +27,10 @@ if TYPE_CHECKING:
 # Enough recipes for a part to be worth a process, few enough to bound its memory (~1 MB a page).
 SLICE_RECIPES = 16
 PART_CSS = "book-part.css"
-CALIBRATION_CSS = "folio-calibration.css"
+NUMBERS_CSS = "page-numbers.css"
+# Pages of one page-numbers document (see folio.py): a short task for a worker, and at most 99
+# numbers drawn in vain after the book's last page.
+NUMBERS_PER_DOCUMENT = 100
 APPENDIX_ANCHOR = "appendix-metrics"
 # Metric rows (about five pages) after which the appendix is cut, between metric levels, into
 # parts rendered in parallel: a thousand recipes' appendix is some 150 pages.
@@ -134,8 +138,17 @@ class BookPlan:
                 "levels": self.appendix_parts[index], "opens_appendix": index == 0, "pages": pages,
                 "foreign_anchors": anchors}
 
-    def calibration_context(self) -> dict[str, object]:
-        return {"format_css": FORMATS[self.request.page_format], "extra_css": [CALIBRATION_CSS], "recipes": self.recipes}
+    def numbers_context(self, document: int) -> dict[str, object]:
+        """Numbers document `document` (0, 1…): empty pages under the book's @page rules, numbered
+        on from the last one's. Nothing of the book's content is in it (not even its date): every
+        language's book shares it, and so does the next build (the PDF cache)."""
+        return {"format_css": FORMATS[self.request.page_format], "extra_css": [NUMBERS_CSS],
+                "first": document * NUMBERS_PER_DOCUMENT + 1, "pages": NUMBERS_PER_DOCUMENT}
+
+
+def numbers_documents(numbered_pages: int) -> int:
+    """How many page-numbers documents number this many pages."""
+    return -(-numbered_pages // NUMBERS_PER_DOCUMENT)
 
 
 @dataclass(frozen=True)

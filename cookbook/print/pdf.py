@@ -276,13 +276,13 @@ class PdfRenderer:
             **context,
         )
 
-    def layout(self, html: str):  # -> weasyprint.Document
+    def layout(self, html: str, variant: str | None = PDF_VARIANT):  # -> weasyprint.Document
         # The templates link their stylesheets; they are parsed once per process instead of once
         # per document (and fonts.css registers its 24 faces once).
         hrefs = STYLESHEET_LINK.findall(html)
         base_url = self.print_dir.as_uri() + "/"
         document = HTML(string=STYLESHEET_LINK.sub("", html), base_url=base_url, url_fetcher=self.fetcher)
-        return document.render(font_config=self.fonts, pdf_variant=PDF_VARIANT,
+        return document.render(font_config=self.fonts, pdf_variant=variant,
                                stylesheets=[self.stylesheet(base_url + href) for href in hrefs])
 
     def stylesheet(self, url: str) -> CSS:
@@ -290,15 +290,19 @@ class PdfRenderer:
             self._stylesheets[url] = CSS(url=url, url_fetcher=self.fetcher, font_config=self.fonts)
         return self._stylesheets[url]
 
-    def render(self, template: str, lang: str, check: Callable[[Any], None] | None = None, **context: object) -> Rendered:
+    def render(self, template: str, lang: str, check: Callable[[Any], None] | None = None, tagged: bool = True,
+               **context: object) -> Rendered:
         """A tagged PDF/UA-1 document, from the cache when nothing it depends on has changed.
-        `check` sees the laid-out document before it is written (and may refuse it)."""
+        `check` sees the laid-out document before it is written (and may refuse it). Untagged:
+        a plain PDF, for drawings that go into another document (the page numbers, which the
+        book marks as artifacts: tags of their own would be marked content without a tree)."""
+        variant = PDF_VARIANT if tagged else None
         html = self.html(template, lang, **context)
-        key = self.pdf_cache.key(html, self.inputs_digest)
+        key = self.pdf_cache.key(html, self.inputs_digest, *(() if tagged else ("untagged",)))
         hit = self.pdf_cache.get(key)
         if hit is not None:
             return Rendered(hit.pdf, hit.meta["pages"], hit.meta["anchors"], cached=True)
-        document = self.layout(with_qr_codes(html))
+        document = self.layout(with_qr_codes(html), variant)
         if check is not None:
             check(document)
         anchors: dict[str, int] = {}
@@ -306,7 +310,7 @@ class PdfRenderer:
             for name in page.anchors:
                 anchors.setdefault(name, index)
         # Tagged PDF/UA-1: structure, language and alt texts for screen readers and archives.
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+        pdf = document.write_pdf(pdf_variant=variant)
         pages = len(document.pages)
         del document
         self._collect_garbage(pages)

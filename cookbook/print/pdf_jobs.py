@@ -8,7 +8,6 @@ book are in, its front matter and appendix (which print the page numbers) jump t
 
 from __future__ import annotations
 
-import gc
 import heapq
 import itertools
 import multiprocessing
@@ -26,9 +25,9 @@ from ..errors import CookbookError, writing
 from ..model import Cookbook
 from ..progress import QUIET, Progress, StageCounter
 from ..workers import prepare_worker, working_here
-from .book import BookPlan, BookRequest, PartLayout, anchor_owners, outline, page_map
+from .book import BookPlan, BookRequest, PartLayout, anchor_owners, numbers_documents, outline, page_map
 from .fetcher import prepare_fonts
-from .folio import FolioStamp
+from .folio import number_pages
 from .impose import impose_booklet, saddle_stitch_order
 from .join import Joiner, join_pdfs
 from .pdf import PdfRenderer, Rendered, card_parts
@@ -71,8 +70,12 @@ def render_appendix(request: BookRequest, pages: dict[str, int], index: int) -> 
     return _renderer().render("book.html.j2", request.lang, **_plan(request).appendix_context(pages, index))
 
 
-def render_calibration(request: BookRequest) -> Rendered:
-    return _renderer().render("folio-calibration.html.j2", request.lang, **_plan(request).calibration_context())
+def render_numbers(request: BookRequest, document: int) -> Rendered:
+    """Page numbers, untagged (the book marks them as artifacts); in the first language, whatever
+    the book's, so that every language's book of this format shares them (the PDF cache)."""
+    renderer = _renderer()
+    return renderer.render("page-numbers.html.j2", renderer.project.source_language.code, tagged=False,
+                           **_plan(request).numbers_context(document))
 
 
 def render_cards(lang: str, part: int) -> tuple[Rendered, Rendered]:
@@ -102,6 +105,7 @@ class Scheduler:
         self.counter = counter
         self.queue: list[tuple[int, int, Callable[..., Any], tuple[Any, ...], Callback]] = []
         self.order = itertools.count()
+        self.joining: list[BookJob] = []  # books that have slices to join, the first joining
 
     def submit(self, priority: int, task: Callable[..., Any], args: tuple[Any, ...], done: Callback) -> None:
         heapq.heappush(self.queue, (priority, next(self.order), task, args, done))
@@ -149,7 +153,9 @@ class BookJob:
 
     The slices are joined here as they come in (in their order, so that the bytes are the same
     however the pool finished them) while the workers render the rest; the front matter and
-    the appendix, which print the page numbers, are joined last and placed first and last."""
+    the appendix, which print the page numbers, are joined last and placed first and last.
+    The page numbers are rendered as soon as the book surely has that many pages, a numbers
+    document at a time, and laid over the joined pages just before the book is written."""
 
     plan: BookPlan
     target: Path
@@ -160,42 +166,66 @@ class BookJob:
     written: list[Path] = field(default_factory=list)
     expected: list[Expected] = field(default_factory=list)
     slices: list[Rendered | None] = field(default_factory=list)
-    calibration: Rendered | None = None
+    numbers: dict[int, Rendered] = field(default_factory=dict)  # page-numbers documents, by their index
+    numbers_asked: int = 0  # how many page-numbers documents were asked for
+    scheduler: Scheduler | None = None
     front: Rendered | None = None
     appendix: list[Rendered | None] = field(default_factory=list)
     layout: PartLayout | None = None
-    joiner: Joiner | None = None
+    joiner: Joiner | None = None  # while it is this book's turn to join
     joined: int = 0  # how many slices, from the first, the joiner has
 
     def start(self, scheduler: Scheduler) -> None:
-        request = self.plan.request
+        self.scheduler = scheduler
         self.slices = [None] * len(self.plan.slices)
         self.appendix = [None] * len(self.plan.appendix_parts)
-        # Parts: the front matter, the slices, the appendix.
-        self.joiner = Joiner(1 + len(self.slices) + len(self.appendix), anchor_owners(self.plan))
-        scheduler.submit(BOOK_PART, render_calibration, (request,), lambda r: self._part("calibration", r))
         for index in range(len(self.plan.slices)):
-            scheduler.submit(BOOK_PART, render_slice, (request, index), lambda r, i=index: self._slice(i, r, scheduler))
+            scheduler.submit(BOOK_PART, render_slice, (self.plan.request, index), lambda r, i=index: self._slice(i, r))
 
-    def _slice(self, index: int, rendered: Rendered, scheduler: Scheduler) -> None:
+    def _slice(self, index: int, rendered: Rendered) -> None:
         self.slices[index] = rendered
         self._join_slices()
         if all(self.slices):
             done = [r for r in self.slices if r is not None]
             self.layout = PartLayout(0, [r.pages for r in done], [r.anchors for r in done])
             pages = page_map(self.plan, self.layout)
-            request = self.plan.request
+            request, scheduler = self.plan.request, self.scheduler
+            assert scheduler is not None
             scheduler.submit(URGENT, render_front, (request, pages), lambda r: self._part("front", r))
             for part in range(len(self.appendix)):
                 scheduler.submit(URGENT, render_appendix, (request, pages, part), lambda r, i=part: self._appendix(i, r))
 
     def _join_slices(self) -> None:
-        """Join the slices that are in, up to the first missing one; their PDFs are let go."""
-        assert self.joiner is not None
+        """Join the slices that are in, up to the first missing one; their PDFs are let go.
+
+        One book joins at a time, in the order their slices came: qpdf holds every object of
+        the book it joins (some 360,000 at a thousand recipes), and two would double the peak.
+        The others keep their slices' bytes until their turn."""
+        assert self.scheduler is not None
+        if not any(book is self for book in self.scheduler.joining):
+            self.scheduler.joining.append(self)
+        if self.scheduler.joining[0] is not self:
+            return
+        if self.joiner is None:  # parts: the front matter, the slices, the appendix
+            self.joiner = Joiner(1 + len(self.slices) + len(self.appendix), anchor_owners(self.plan))
         while self.joined < len(self.slices) and (rendered := self.slices[self.joined]) is not None:
             self.joiner.add(1 + self.joined, rendered.pdf)
             self.slices[self.joined] = replace(rendered, pdf=b"")
             self.joined += 1
+        self._ask_numbers(sum(r.pages for r in self.slices[:self.joined] if r is not None))
+
+    def _ask_numbers(self, numbered_pages: int) -> None:
+        """The page-numbers documents for the first `numbered_pages` pages after the front
+        matter, those not asked for yet."""
+        assert self.scheduler is not None
+        request = self.plan.request
+        for document in range(self.numbers_asked, numbers_documents(numbered_pages)):
+            self.scheduler.submit(URGENT, render_numbers, (request, document), lambda r, d=document: self._numbers(d, r))
+        self.numbers_asked = max(self.numbers_asked, numbers_documents(numbered_pages))
+
+    def _numbers(self, document: int, rendered: Rendered) -> None:
+        self.numbers[document] = rendered
+        self._part_done()
 
     def _appendix(self, index: int, rendered: Rendered) -> None:
         self.appendix[index] = rendered
@@ -206,29 +236,35 @@ class BookJob:
         self._part_done()
 
     def _part_done(self) -> None:
-        if self.front and self.calibration and self.layout and all(self.appendix):
+        if not (self.front and self.layout and all(self.appendix)) or self.joiner is None or self.joined < len(self.slices):
+            return
+        numbered = sum(self.layout.slice_pages) + sum(r.pages for r in self.appendix if r is not None)
+        self._ask_numbers(numbered)  # the appendix's pages, now that it is in
+        if len(self.numbers) == numbers_documents(numbered):
             self.assemble()
 
     def assemble(self) -> None:
-        assert self.front and self.calibration and self.layout and self.joiner
+        assert self.front and self.layout and self.joiner
         appendix = [r for r in self.appendix if r is not None]
         layout = PartLayout(self.front.pages, self.layout.slice_pages, self.layout.slice_anchors, sum(r.pages for r in appendix))
         self.joiner.add(0, self.front.pdf)
         for index, rendered in enumerate(appendix, start=1 + len(self.slices)):
             self.joiner.add(index, rendered.pdf)
-        stamp = FolioStamp.from_calibration(self.calibration.pdf)
-
-        def number_pages(writer: Any) -> None:
-            for index in range(layout.front_pages, layout.total):
-                stamp.stamp(writer, writer.pages[index], str(layout.folio(index)))
-
+        numbers = [self.numbers[document].pdf for document in sorted(self.numbers)]
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.joiner.write(
             self.target, outline(self.plan, layout, self.appendix_title),
-            page_labels=[(0, "/r", 1), (layout.front_pages, "/D", 1)], before_write=number_pages,
+            page_labels=[(0, "/r", 1), (layout.front_pages, "/D", 1)],
+            before_write=lambda pdf: number_pages(pdf, layout.front_pages, numbers),
         )
-        self.joiner = None  # the joined book is let go, and with it a web of cycles:
-        gc.collect()        # freed now, or the next book is joined on top of it
+        self.joiner = None  # the joined book is let go, and the next book's turn comes
+        self.numbers.clear()
+        assert self.scheduler is not None
+        del self.scheduler.joining[0]  # this book's turn (by identity: books compare by value)
+        if self.scheduler.joining:
+            following = self.scheduler.joining[0]
+            following._join_slices()
+            following._part_done()
         self.written.append(self.target)
         titles = tuple(recipe.title for recipe in self.plan.recipes)
         self.expected.append(Expected(self.target, layout.total, titles))

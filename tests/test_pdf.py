@@ -117,6 +117,15 @@ def test_each_recipe_has_a_qr_code_to_its_page(book, cookbook, built_project: Pa
         assert f"{base}recipes/{recipe.id}/" in text
 
 
+def test_no_page_holds_only_a_recipes_qr_code(book, built_project: Path):
+    """The QR box closes a recipe; it goes over with the text before it, never alone on a page."""
+    lang, _ = book
+    caption = Project(built_project).language(lang).strings["print"]["qr"]
+    for number, text in enumerate(page_texts(book_path(built_project, lang)), start=1):
+        if caption in text:
+            assert text[:text.index(caption)].strip(), f"page {number} has only the QR code"
+
+
 def test_handouts_carry_the_qr_code_image_of_their_page(built_project: Path, cookbook):
     """The code is made at render time from a placeholder in the HTML: the image must be there,
     with the modules of the recipe's own address."""

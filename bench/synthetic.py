@@ -127,6 +127,7 @@ def generate(target: Path, count: int, seed: int = 1) -> Path:
     """A complete project folder at `target` with `count` recipes; replaces one made before."""
     target = Path(target)
     copy_project(target)
+    keep_generated_languages(target)
     rng = random.Random(seed)
     taxonomy = yaml.safe_load((ROOT / "recipes" / "taxonomy.yml").read_text(encoding="utf-8"))
     vocab = {key: [term["id"] for term in terms] for key, terms in taxonomy.items()}
@@ -165,10 +166,14 @@ def copy_project(target: Path) -> None:
         shutil.copy2(ROOT / name, target / name)
     for name in PROJECT_DIRS:
         shutil.copytree(ROOT / name, target / name)
-    shutil.copy2(ROOT / "recipes" / "taxonomy.yml", target / "recipes" / "taxonomy.yml")
+    for vocabulary in (ROOT / "recipes").glob("*.yml"):  # taxonomy.yml, eu_indicators.yml
+        shutil.copy2(vocabulary, target / "recipes" / vocabulary.name)
     (target / "cookbook").symlink_to(ROOT / "cookbook")
-    # The languages the generator writes (fi and en), whatever the shipped cookbook has: the
-    # bench's sizes stay comparable from run to run, and no edition is left without recipes.
+
+
+def keep_generated_languages(target: Path) -> None:
+    """The languages the generator writes (fi and en), whatever the shipped cookbook has: the
+    bench's sizes stay comparable from run to run, and no edition is left without recipes."""
     settings = target / "cookbook.yml"
     codes = ", ".join(language.code for language in LANGUAGES)
     settings.write_text(re.sub(r"^languages: \[.*\]", f"languages: [{codes}]", settings.read_text(encoding="utf-8"), flags=re.M),

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .yaml_files import read_yaml
+from .yaml_files import line_of as text_line_of, read_yaml
 
 # What a code looks like: ERDF and Cohesion Fund RCO/RCR and two or three digits; ESF+ four
 # capitals ending in O (output) or R (result) and two digits (EECO05, EECR03, EESR04…). The
@@ -116,13 +116,7 @@ def load_eu_indicators(path: Path, languages: tuple[str, ...], shown: str = "rec
     text, data = read_yaml(path, EuIndicatorsError, "the EU indicators")
 
     def line_of(needle: str, nth: int = 1) -> int:
-        """The line of the `nth` occurrence of `needle` (a repeated entry is reported where it repeats)."""
-        index = -1
-        for _ in range(nth):
-            index = text.find(needle, index + 1)
-            if index < 0:
-                return 1
-        return text.count("\n", 0, index) + 1
+        return text_line_of(text, needle, nth)
 
     if not isinstance(data, dict) or not isinstance(data.get("regulations"), list) or not isinstance(data.get("indicators"), list):
         raise EuIndicatorsError("expected the lists 'regulations' and 'indicators' at the top level",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .eu_indicators import EuIndicators, EuIndicatorsError, load_eu_indicators
-from .yaml_files import read_yaml
+from .yaml_files import line_of as text_line_of, read_yaml
 
 VOCABULARIES = ("themes", "stages", "actors", "difficulty", "evidence", "metric_levels")
 # Optional vocabularies whose terms need only a label.
@@ -84,8 +84,7 @@ def _load_terms(path: Path, languages: tuple[str, ...]) -> Taxonomy:
         raise TaxonomyError(f"expected the vocabularies {', '.join(VOCABULARIES)} at the top level")
 
     def line_of(needle: str) -> int:
-        index = text.find(needle)
-        return text.count("\n", 0, index) + 1 if index >= 0 else 1
+        return text_line_of(text, needle)
 
     known = VOCABULARIES + LABEL_ONLY_VOCABULARIES
     unknown = sorted(set(map(str, data)) - set(known))

@@ -26,3 +26,14 @@ def read_yaml(path: Path, error: Callable[..., Exception], what: str) -> tuple[s
             f"not valid YAML: {getattr(problem, 'problem', None) or problem}", (mark.line + 1) if mark else 1,
             "check the indentation, and quote texts that contain ': '",
         ) from None
+
+
+def line_of(text: str, needle: str, nth: int = 1) -> int:
+    """The line of the `nth` occurrence of `needle` in `text` (a repeated entry is reported where
+    it repeats), or 1 where there is none: the line an error about that entry names."""
+    index = -1
+    for _ in range(nth):
+        index = text.find(needle, index + 1)
+        if index < 0:
+            return 1
+    return text.count("\n", 0, index) + 1

@@ -84,7 +84,6 @@ class Joiner:
             if "/StructTreeRoot" not in part.Root:
                 raise JoinError(f"{where} is not a tagged PDF (it has no structure tree)")
             try:
-                _unwrap_text_runs(part)
                 self._add(index, part)
             except READ_ERRORS as error:
                 raise JoinError(f"{where} could not be joined: {error}") from None
@@ -150,7 +149,7 @@ class _Structure:
         top, kids = _top_element(tree)
         if self.top is None:
             own = Dictionary({key: value for key, value in (top or {}).items() if key not in ("/K", "/P", "/Pg", "/ID")})
-            own.Type, own.P = Name.StructElem, self.root
+            own.P = self.root
             own.S = own.get("/S", Name.Document)
             self.top = self.pdf.make_indirect(own)
         self.kids[index] = kids
@@ -216,36 +215,6 @@ class _Structure:
             names = [item for key in sorted(self.ids) for item in (String(key), self.ids[key])]
             root.IDTree = self.pdf.make_indirect(Dictionary(Names=Array(names)))
         self.pdf.Root.StructTreeRoot = root
-
-
-def _unwrap_text_runs(part: pikepdf.Pdf) -> None:
-    """WeasyPrint gives every run of text a /Span of its own: a third of a book's objects and of
-    the memory qpdf needs. A bare span (no attributes) is replaced by its marked content in its
-    parent, as WeasyPrint does in links: the same text is read in the same element."""
-    spans: dict[tuple[int, int], tuple[Object, list[Object]]] = {}  # span -> (parent, its content)
-    pages: dict[tuple[int, int], tuple[int, int] | None] = {}  # parent -> its /Pg
-    for _, marks in NumberTree(part.Root.StructTreeRoot.get("/ParentTree", Dictionary())).items():
-        for mcid, span in enumerate(marks if isinstance(marks, Array) else ()):  # not an annotation's
-            if not isinstance(span, Dictionary):
-                continue
-            if (unwrapped := spans.get(span.objgen)) is None:
-                if span.get("/S") != Name.Span or len(span) > 5 or (len(span) == 5 and "/Type" not in span):
-                    continue
-                content, parent, page = span.get("/K"), span.get("/P"), span.get("/Pg")
-                if parent is None or page is None or not isinstance(content, (int, Array)):
-                    continue
-                content = [content] if isinstance(content, int) else list(content)
-                if not all(isinstance(kid, int) for kid in content):
-                    continue
-                if parent.objgen not in pages:
-                    pages[parent.objgen] = parent.Pg.objgen if "/Pg" in parent else None
-                if pages[parent.objgen] != page.objgen:  # content on another page than its parent's
-                    content = [Dictionary(Type=Name.MCR, Pg=page, MCID=kid) for kid in content]
-                unwrapped = spans[span.objgen] = (parent, content)
-            marks[mcid] = unwrapped[0]
-    for parent in {parent.objgen: parent for parent, _ in spans.values()}.values():
-        parent.K = Array([item for kid in _as_list(parent.K) for item in (
-            spans[kid.objgen][1] if isinstance(kid, Dictionary) and kid.objgen in spans else [kid])])
 
 
 def _top_element(tree: Object) -> tuple[Object | None, list[Object]]:

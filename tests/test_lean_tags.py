@@ -1,0 +1,118 @@
+"""The structure tree made lean before WeasyPrint writes it (cookbook/print/lean_tags.py).
+
+The same document rendered with and without the finisher must tell a screen reader the same
+thing: the same marked content in the same reading order, in the same meaningful elements
+(only NonStruct, bare spans and empty groupings go), and the parent tree must lead each piece
+of content to the element that now holds it, on its own page or through a reference.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import weasyprint
+
+from cookbook.print.lean_tags import lean_structure
+
+# Text across a page break, inline elements in inline elements, a link over two lines, nested
+# lists, a table, an image and empty elements: what the book's templates make.
+HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Lean</title>
+<style>@page { size: A6; margin: 12mm } body { font-size: 11pt } .tall { height: 60mm }</style></head><body>
+<section><h1>Recipe</h1><div class="tall"><p>Start with <strong>well <em>chosen</em> partners</strong> and
+<span>a <span>shared</span> aim</span>.</p></div>
+<p>This paragraph is long enough to run over the end of the page and on to the next one, so that
+its lines lie on two pages and its text is held by elements on both of them, as a book's text is
+when a recipe's page ends in the middle of a step. It goes on for a while longer to make sure
+that it does: <a href="https://example.org/a-long-address">a link whose words break over two
+lines of the page</a> and then the end.</p><span></span><div></div>
+<ul><li>One <ul><li>Nested <b>bold</b></li></ul></li><li>Two</li></ul>
+<table><thead><tr><th>Metric</th><th>Unit</th></tr></thead><tbody><tr><td><em>Firms</em></td><td>count</td></tr></tbody></table>
+<img alt="A dot" src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII=">
+</section></body></html>"""
+
+
+def render(lean: bool) -> pikepdf.Pdf:
+    data = weasyprint.HTML(string=HTML).write_pdf(pdf_variant="pdf/ua-1", finisher=lean_structure if lean else None)
+    return pikepdf.open(io.BytesIO(data))
+
+
+def kids(element: pikepdf.Object) -> list[pikepdf.Object]:
+    found = element.get("/K")
+    return [] if found is None else list(found) if isinstance(found, pikepdf.Array) else [found]
+
+
+def walk(pdf: pikepdf.Pdf) -> tuple[list[tuple[int, int]], list[str]]:
+    """Depth first from the root: the marked content in reading order (page index, MCID), and
+    the meaningful elements in order (NonStruct, Span and elements over no content left out)."""
+    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    content, kinds = [], []
+
+    def visit(element: pikepdf.Object, page: int | None) -> None:
+        if "/Pg" in element:
+            page = pages[element.Pg.objgen]
+        at, held = len(kinds), len(content)
+        kinds.append(str(element.get("/S")))
+        for kid in kids(element):
+            if isinstance(kid, int):
+                content.append((page, int(kid)))
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.MCR:
+                content.append((pages[kid.Pg.objgen], int(kid.MCID)))
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != pikepdf.Name.OBJR:
+                visit(kid, page)
+        if kinds[at] in ("/NonStruct", "/Span") or len(content) == held and kinds[at] != "/Link":
+            del kinds[at]  # says nothing of its own, or holds nothing
+
+    for top in kids(pdf.Root.StructTreeRoot):
+        visit(top, None)
+    return content, kinds
+
+
+def elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    found, stack = [], kids(pdf.Root.StructTreeRoot)
+    while stack:
+        element = stack.pop()
+        if isinstance(element, pikepdf.Dictionary) and element.get("/Type") not in (pikepdf.Name.MCR, pikepdf.Name.OBJR):
+            found.append(element)
+            stack.extend(kids(element))
+    return found
+
+
+def test_the_same_content_in_the_same_order_in_the_same_elements():
+    plain, lean = render(lean=False), render(lean=True)
+    assert len(plain.pages) == len(lean.pages) == 2
+    assert walk(lean) == walk(plain)
+    kinds = walk(lean)[1]
+    assert {"/H1", "/P", "/L", "/LI", "/Lbl", "/LBody", "/Table", "/TH", "/TD", "/Link", "/Figure"} <= set(kinds)
+
+
+def test_what_said_nothing_is_gone_and_the_rest_is_smaller():
+    plain_pdf, lean_pdf = render(lean=False), render(lean=True)  # kept open while their objects are read
+    plain, lean = elements(plain_pdf), elements(lean_pdf)
+    assert sum(1 for e in plain if e.S in (pikepdf.Name.NonStruct, pikepdf.Name.Span)) > 20
+    assert not [e for e in lean if e.S in (pikepdf.Name.NonStruct, pikepdf.Name.Span)]
+    assert not [e for e in lean if not kids(e)]  # nothing empty
+    assert len(lean) < len(plain) * 0.6
+    assert not [e for e in lean if "/Type" in e]
+    # /Pg stays where it says which page an MCID is on, and only there.
+    assert all(("/Pg" in e) == any(isinstance(kid, int) for kid in kids(e)) for e in lean)
+
+
+def test_the_parent_tree_names_the_element_that_holds_each_piece_of_content():
+    pdf = render(lean=True)
+    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    tree = dict(zip(nums[0::2], nums[1::2]))
+    crossing = 0
+    for index, page in enumerate(pdf.pages):
+        marks = tree[int(page.StructParents)]
+        assert len(marks) > 0
+        for mcid, element in enumerate(marks):
+            held = [kid for kid in kids(element) if isinstance(kid, int) and kid == mcid and element.Pg.objgen == page.obj.objgen]
+            referenced = [kid for kid in kids(element) if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.MCR
+                          and kid.MCID == mcid and kid.Pg.objgen == page.obj.objgen]
+            assert len(held) + len(referenced) == 1, f"page {index + 1}, content {mcid}"
+            crossing += len(referenced)
+        for annotation in page.get("/Annots", ()):
+            link = tree[int(annotation.StructParent)]
+            assert link.S == pikepdf.Name.Link
+            assert annotation.objgen in [kid.Obj.objgen for kid in kids(link) if isinstance(kid, pikepdf.Dictionary) and "/Obj" in kid]

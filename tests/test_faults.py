@@ -197,6 +197,13 @@ def test_pdf_check_finds_missing_pages_titles_and_fonts(built_small_project: Pat
     assert pdf_problems(Expected(handout, pages, (title,))) == []
     assert "pages" in " ".join(pdf_problems(Expected(handout, pages + 1, (title,))))
     assert "Toinen resepti" in " ".join(pdf_problems(Expected(handout, pages, (title, "Toinen resepti"))))
+    # A book's titles are looked for on the recipes' first pages only: not on the cover.
+    book = built_small_project / "site" / "downloads" / "keittokirja-a4.pdf"
+    reader = PdfReader(book)
+    bookmarks = [item for chapter in reader.outline if isinstance(chapter, list) for item in chapter]
+    first = next(reader.get_destination_page_number(item) for item in bookmarks if item.title == title)
+    assert pdf_problems(Expected(book, len(reader.pages), (title,), (first,))) == []
+    assert title in " ".join(pdf_problems(Expected(book, len(reader.pages), (title,), (0,))))
     torn = tmp_path / "torn.pdf"
     torn.write_bytes(handout.read_bytes()[:2000])
     assert "does not open" in " ".join(pdf_problems(Expected(torn, pages, ())))

@@ -25,11 +25,12 @@ from ..errors import CookbookError, writing
 from ..model import Cookbook
 from ..progress import QUIET, Progress, StageCounter
 from ..workers import prepare_worker, working_here
-from .book import BookPlan, BookRequest, PartLayout, anchor_owners, numbers_documents, outline, page_map
+from .book import (BookPlan, BookRequest, PartLayout, anchor_owners, anchor_pages, numbers_documents, outline, page_map,
+                   recipe_anchor)
 from .fetcher import prepare_fonts
-from .folio import number_pages
+from .book_joiner import JoinApart, JoinHere
 from .impose import impose_booklet, saddle_stitch_order
-from .join import Joiner, join_pdfs
+from .join import join_pdfs
 from .pdf import PdfRenderer, Rendered, card_parts
 from .pdf_cache import PRUNE_AFTER_SECONDS, PdfCache
 from .pdf_verify import Expected, check_pdfs, forget_unused
@@ -172,7 +173,7 @@ class BookJob:
     front: Rendered | None = None
     appendix: list[Rendered | None] = field(default_factory=list)
     layout: PartLayout | None = None
-    joiner: Joiner | None = None  # while it is this book's turn to join
+    joiner: JoinHere | JoinApart | None = None  # while it is this book's turn to join
     joined: int = 0  # how many slices, from the first, the joiner has
 
     def start(self, scheduler: Scheduler) -> None:
@@ -207,7 +208,8 @@ class BookJob:
         if self.scheduler.joining[0] is not self:
             return
         if self.joiner is None:  # parts: the front matter, the slices, the appendix
-            self.joiner = Joiner(1 + len(self.slices) + len(self.appendix), anchor_owners(self.plan))
+            joiner = JoinApart if self.scheduler.workers > 1 else JoinHere
+            self.joiner = joiner(1 + len(self.slices) + len(self.appendix), anchor_owners(self.plan))
         while self.joined < len(self.slices) and (rendered := self.slices[self.joined]) is not None:
             self.joiner.add(1 + self.joined, rendered.pdf)
             self.slices[self.joined] = replace(rendered, pdf=b"")
@@ -243,6 +245,12 @@ class BookJob:
         if len(self.numbers) == numbers_documents(numbered):
             self.assemble()
 
+    def close(self) -> None:
+        """The joining process ends, if the build failed while this book was joined."""
+        if self.joiner is not None:
+            self.joiner.close()
+            self.joiner = None
+
     def assemble(self) -> None:
         assert self.front and self.layout and self.joiner
         appendix = [r for r in self.appendix if r is not None]
@@ -252,11 +260,8 @@ class BookJob:
             self.joiner.add(index, rendered.pdf)
         numbers = [self.numbers[document].pdf for document in sorted(self.numbers)]
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.joiner.write(
-            self.target, outline(self.plan, layout, self.appendix_title),
-            page_labels=[(0, "/r", 1), (layout.front_pages, "/D", 1)],
-            before_write=lambda pdf: number_pages(pdf, layout.front_pages, numbers),
-        )
+        self.joiner.write(self.target, outline(self.plan, layout, self.appendix_title),
+                          [(0, "/r", 1), (layout.front_pages, "/D", 1)], layout.front_pages, numbers)
         self.joiner = None  # the joined book is let go, and the next book's turn comes
         self.numbers.clear()
         assert self.scheduler is not None
@@ -267,7 +272,9 @@ class BookJob:
             following._part_done()
         self.written.append(self.target)
         titles = tuple(recipe.title for recipe in self.plan.recipes)
-        self.expected.append(Expected(self.target, layout.total, titles))
+        starts = anchor_pages(self.plan, layout)  # each recipe's title is on its first page
+        self.expected.append(Expected(self.target, layout.total, titles,
+                                      tuple(sorted(starts[recipe_anchor(recipe.id)] for recipe in self.plan.recipes))))
         if self.booklet is not None:
             assert self.booklets is not None
             self.booklets.impose(self.target, self.booklet, self.booklet_label)
@@ -413,7 +420,11 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
                     scheduler.submit(HANDOUT, render_plan, (lang, theme),
                                      lambda r, name=plan_name(project, lang, theme, ".pdf"), titles=tuple(x.title for x in chapter):
                                      save(name, titles, r))
-        scheduler.run()
+        try:
+            scheduler.run()
+        finally:
+            for job in books:
+                job.close()
     with progress.stage("PDF checks"):
         verify_pdfs(project, [expected for job in [*books, *decks] for expected in job.expected] + handouts, settings)
     PdfCache.of(project, settings.cache).prune()
@@ -429,7 +440,10 @@ def build_book(project: Project, cookbook: Cookbook, request: BookRequest, targe
         job = book_job(project, cookbook, request, target, booklet, booklets, reading_name)
         scheduler = Scheduler(min(settings.workers(), len(job.plan.slices) + 1), counter)
         job.start(scheduler)
-        scheduler.run()
+        try:
+            scheduler.run()
+        finally:
+            job.close()
     verify_pdfs(project, job.expected, settings)
     return job.written
 

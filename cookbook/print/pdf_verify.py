@@ -25,6 +25,9 @@ class Expected:
     path: Path
     pages: int
     titles: tuple[str, ...]
+    # The pages (0-based) that carry the titles, when they are known: a book's recipes' first
+    # pages. Their text alone is read, a quarter of a book's; empty: every page's.
+    title_pages: tuple[int, ...] = ()
 
 
 def comparable(text: str) -> str:
@@ -46,7 +49,7 @@ def pdf_problems(expected: Expected) -> list[str]:
     if pages != expected.pages:
         problems.append(f"it has {pages} pages where {expected.pages} were laid out")
     if expected.titles:
-        text = comparable(pdf_text(expected.path))
+        text = comparable(pdf_text(expected.path, expected.title_pages))
         missing = [title for title in expected.titles if comparable(title) not in text]
         if missing:
             more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
@@ -133,14 +136,15 @@ def decode_font_program(data: bytes, type1: bool) -> None:
             font[tag]
 
 
-def pdf_text(path: Path) -> str:
-    """The text a reader (or a search) gets out of the PDF, page after page."""
+def pdf_text(path: Path, pages: tuple[int, ...] = ()) -> str:
+    """The text a reader (or a search) gets out of the PDF, page after page: of these `pages`
+    (0-based; those it has), or else of every page."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(str(path))
     try:
         parts: list[str] = []
-        for index in range(len(document)):
+        for index in [page for page in pages if page < len(document)] if pages else range(len(document)):
             page = document[index]
             text_page = page.get_textpage()
             parts.append(text_page.get_text_range())
@@ -193,7 +197,7 @@ def forget_unused(passed: Path, older_than: float) -> None:
 
 def fingerprint(expected: Expected) -> str:
     """The hash of a PDF's bytes and of what it was expected to hold."""
-    digest = hashlib.sha256(repr((expected.pages, expected.titles)).encode())
+    digest = hashlib.sha256(repr((expected.pages, expected.titles, expected.title_pages)).encode())
     with expected.path.open("rb") as handle:
         digest.update(hashlib.file_digest(handle, "sha256").digest())
     return digest.hexdigest()

@@ -47,7 +47,7 @@ def lean_structure(_document: Any, pdf: pydyf.PDF) -> None:
             element.clear()  # unreferenced now: written as an empty dictionary
             continue
         del element["Type"]
-        kids = element["K"]
+        kids = element.get("K")
         if isinstance(kids, list):
             if "Pg" in element and not any(isinstance(kid, int) for kid in kids):
                 del element["Pg"]

@@ -7,10 +7,10 @@ Before a tagged document is written, on the objects WeasyPrint hands to its docu
 `finisher`, elements that say nothing of their own give their kids to their parent, in their
 place: a NonStruct (whose kids count as its parent's, ISO 32000-1 14.8.4.2), a bare span of
 text (no attributes; WeasyPrint itself gives a link's text to the link so) and an empty
-grouping (Div, Sect…). The parent tree then names the parent, which holds the same content in the same order (an
-MCID where both are on one page, else a marked-content reference). /Type, optional for
-elements, goes; so does /Pg where an element holds no MCID; a /K of one kid is that kid.
-Only exactly these shapes change; whatever else a WeasyPrint version writes stays as it is.
+grouping (Div, Sect…). The parent tree then names the parent, which holds the same content in
+the same order (an MCID where both are on one page, else a marked-content reference). /Type,
+optional for elements, goes; so does /Pg where an element holds no MCID; a /K of one kid is
+that kid. Only exactly these shapes change; whatever else a WeasyPrint version writes stays.
 """
 
 from __future__ import annotations
@@ -72,9 +72,11 @@ def _dissolve(objects: dict[bytes, pydyf.Dictionary], elements: list[pydyf.Dicti
     parts are joined under one. Returns element -> the element that took its kids."""
     holder: dict[bytes, bytes] = {}
     for element in sorted(elements, key=lambda obj: obj.number, reverse=True):
+        if not _dissolvable(element):
+            continue
         parent = objects.get(element["P"])
-        if not _dissolvable(element) or parent is None or parent.get("Type") != ELEMENT \
-                or not isinstance(parent.get("K"), list) or element.reference not in parent["K"] \
+        if parent is None or parent.get("Type") != ELEMENT or not isinstance(parent.get("K"), list) \
+                or element.reference not in parent["K"] \
                 or (parent.get("P") == root and not all(isinstance(kid, bytes) for kid in element["K"])):
             continue
         same_page = parent.get("Pg") == element.get("Pg")

@@ -22,7 +22,7 @@ from pypdf.generic import ContentStream
 
 from conftest import ROOT
 from cookbook.print.book import NUMBERS_PER_DOCUMENT, numbers_documents
-from cookbook.print.folio import CLOSING, FOLIO, FolioError, number_pages
+from cookbook.print.folio import FOLIO, FolioError, closing, number_pages
 from cookbook.print.join import join_pdfs
 from cookbook.print.pdf_verify import font_problems
 
@@ -201,21 +201,23 @@ def marked_drawing(page) -> list[tuple[str, list[str]]]:
 def test_number_is_an_artifact_around_the_untouched_page():
     original = PdfReader(io.BytesIO(unnumbered()))
     result = PdfReader(io.BytesIO(stamped(unnumbered(), [numbers_document(1, 12)])))
-    for before, after in zip(original.pages, result.pages):
+    for number, (before, after) in enumerate(zip(original.pages, result.pages), start=1):
+        name = f"{FOLIO}{number}"  # each page's number has a name of its own
         drawn = marked_drawing(after)
-        assert drawn[-1] == (f"Do {FOLIO}", ["/Artifact"])  # the number, last
+        assert drawn[-1] == (f"Do {name}", ["/Artifact"])  # the number, last
         assert drawn[:-1] == marked_drawing(before)  # nothing else added
         contents = after["/Contents"]
         assert contents[0].get_object().get_data().strip() == b"q"
-        assert contents[-1].get_object().get_data() == CLOSING
+        assert contents[-1].get_object().get_data() == closing(name)
         assert b"".join(c.get_object().get_data() for c in contents[1:-1]) == before.get_contents().get_data()
         assert after.get("/StructParents") == before.get("/StructParents")
-        form = after["/Resources"]["/XObject"][FOLIO].get_object()
+        form = after["/Resources"]["/XObject"][name].get_object()
         assert form["/Subtype"] == "/Form" and b"BDC" not in form.get_data()  # no tags of its own
-        # The page's other resources are still there, now its own (the part's pages shared theirs).
-        assert set(before["/Resources"]) <= set(after["/Resources"])
-    # the two streams around the pages are shared by all of them
-    assert len({page.raw_get("/Contents")[-1].idnum for page in result.pages}) == 1
+        assert set(before["/Resources"]) <= set(after["/Resources"])  # the page's other resources are still there
+    # the part's pages still share their resources (each page's copy would cost the book's memory)
+    # and the stream before the pages' own is shared by all of them
+    assert len({page.raw_get("/Resources").idnum for page in result.pages}) == 1
+    assert len({page.raw_get("/Contents")[0].idnum for page in result.pages}) == 1
 
 
 @pytest.mark.usefixtures("poppler")
@@ -223,9 +225,11 @@ def test_fonts_are_embedded_once_a_numbers_document():
     result = stamped(unnumbered(), [numbers_document(1, 12)])
     with pikepdf.open(io.BytesIO(result)) as pdf:
         assert font_problems(pdf) == []  # what the build checks before publishing: embedded and whole
-        forms = {page.Resources.XObject[FOLIO].objgen for page in pdf.pages}
+        forms = {page.Resources.XObject[f"{FOLIO}{number}"].objgen for number, page in enumerate(pdf.pages, start=1)}
         fonts = {form.Resources.Font[name].objgen for form in map(pdf.get_object, forms) for name in form.Resources.Font}
+        resources = {form.Resources.objgen for form in map(pdf.get_object, forms)}
     assert len(forms) == 12 and len(fonts) == 1  # one font, shared by the twelve numbers
+    assert len(resources) == 1 and (0, 0) not in resources  # and their resources: one object
     listing = subprocess.run(["pdffonts", "-"], input=result, capture_output=True, check=True)
     header, dashes, *rows = listing.stdout.decode().splitlines()
     columns = [match.span() for match in re.finditer(r"-+", dashes)]
@@ -243,6 +247,10 @@ def test_in_a_joined_book(tmp_path: Path):
     join_pdfs([unnumbered(), unnumbered()], target, [], before_write=lambda pdf: number_pages(pdf, 0, documents))
     result = target.read_bytes()
     assert "/StructTreeRoot" in PdfReader(io.BytesIO(result)).trailer["/Root"]
+    with pikepdf.open(io.BytesIO(result)) as pdf:
+        # each part's pages still share their resources, and the two parts the streams after the pages'
+        assert len({page.obj.Resources.objgen for page in pdf.pages}) == 2
+        assert len({page.obj.Contents[-1].objgen for page in pdf.pages}) == 12
     joined, reference = folios(result), folios(numbered())
     assert [word[0] for word in joined] == [str(n) for n in range(1, 25)]
     assert_same_folios(_first_pages(result, 12), numbered())

@@ -2,7 +2,7 @@
 
 The same document rendered with and without the finisher must tell a screen reader the same
 thing: the same marked content in the same reading order, in the same meaningful elements
-(only NonStruct, bare spans and empty groupings go), and the parent tree must lead each piece
+(only NonStruct, Div, bare spans and empty groupings go), and the parent tree must lead each piece
 of content to the element that now holds it, on its own page or through a reference.
 """
 
@@ -16,7 +16,8 @@ import weasyprint
 from cookbook.print.lean_tags import lean_structure
 
 # Text across a page break, inline elements in inline elements, a link over two lines, nested
-# lists, a table, an image and empty elements: what the book's templates make.
+# lists, a list of terms grouped in divs, a simple table and one with a row header, an image and
+# empty elements: what the book's templates make.
 HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Lean</title>
 <style>@page { size: A6; margin: 12mm } body { font-size: 11pt } .tall { height: 60mm }</style></head><body>
 <section><h1>Recipe</h1><div class="tall"><p>Start with <strong>well <em>chosen</em> partners</strong> and
@@ -25,9 +26,12 @@ HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Lean
 its lines lie on two pages and its text is held by elements on both of them, as a book's text is
 when a recipe's page ends in the middle of a step. It goes on for a while longer to make sure
 that it does: <a href="https://example.org/a-long-address">a link whose words break over two
-lines of the page</a> and then the end.</p><span></span><div></div>
+lines of the page</a> and then the end, with <a href="https://example.org/b"><span>a <span>spanned</span></span>
+link</a>.</p><span></span><div></div>
 <ul><li>One <ul><li>Nested <b>bold</b></li></ul></li><li>Two</li></ul>
 <table><thead><tr><th>Metric</th><th>Unit</th></tr></thead><tbody><tr><td><em>Firms</em></td><td>count</td></tr></tbody></table>
+<dl><div><dt>Time</dt><dd>A year</dd></div><div><dt>Cost</dt><dd>Small</dd></div></dl>
+<table><thead><tr><th>Level</th><th>Metric</th></tr></thead><tbody><tr><th scope="row">Output</th><td>Events</td></tr></tbody></table>
 <img alt="A dot" src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII=">
 </section></body></html>"""
 
@@ -44,7 +48,7 @@ def kids(element: pikepdf.Object) -> list[pikepdf.Object]:
 
 def walk(pdf: pikepdf.Pdf) -> tuple[list[tuple[int, int]], list[str]]:
     """Depth first from the root: the marked content in reading order (page index, MCID), and
-    the meaningful elements in order (NonStruct, Span and elements over no content left out)."""
+    the meaningful elements in order (NonStruct, Div, Span and elements over no content left out)."""
     pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
     content, kinds = [], []
 
@@ -60,7 +64,7 @@ def walk(pdf: pikepdf.Pdf) -> tuple[list[tuple[int, int]], list[str]]:
                 content.append((pages[kid.Pg.objgen], int(kid.MCID)))
             elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != pikepdf.Name.OBJR:
                 visit(kid, page)
-        if kinds[at] in ("/NonStruct", "/Span") or len(content) == held and kinds[at] != "/Link":
+        if kinds[at] in ("/NonStruct", "/Div", "/Span") or len(content) == held and kinds[at] != "/Link":
             del kinds[at]  # says nothing of its own, or holds nothing
 
     for top in kids(pdf.Root.StructTreeRoot):
@@ -89,11 +93,19 @@ def test_the_same_content_in_the_same_order_in_the_same_elements():
 def test_what_said_nothing_is_gone_and_the_rest_is_smaller():
     plain_pdf, lean_pdf = render(lean=False), render(lean=True)  # kept open while their objects are read
     plain, lean = elements(plain_pdf), elements(lean_pdf)
-    assert sum(1 for e in plain if e.S in (pikepdf.Name.NonStruct, pikepdf.Name.Span)) > 20
-    assert not [e for e in lean if e.S in (pikepdf.Name.NonStruct, pikepdf.Name.Span)]
+    assert sum(1 for e in plain if e.S in (pikepdf.Name.NonStruct, pikepdf.Name.Div, pikepdf.Name.Span)) > 20
+    assert not [e for e in lean if e.S in (pikepdf.Name.NonStruct, pikepdf.Name.Div, pikepdf.Name.Span)]
+    # a list's items (and lists in them: WeasyPrint puts those beside them) are its own kids, not a div's
+    assert all(kid.S in (pikepdf.Name.LI, pikepdf.Name.L) for e in lean if e.S == pikepdf.Name.L for kid in kids(e))
     assert not [e for e in lean if not kids(e)]  # nothing empty
     assert len(lean) < len(plain) * 0.6
     assert not [e for e in lean if "/Type" in e]
+    # every link holds its annotations, and they share one border style: none
+    links = [e for e in lean if e.S == pikepdf.Name.Link]
+    assert len(links) >= 3 and all(any(isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.OBJR
+                                       for kid in kids(link)) for link in links)
+    borders = {annotation.BS.objgen for page in lean_pdf.pages for annotation in page.Annots}
+    assert len(borders) == 1 and (0, 0) not in borders and lean_pdf.get_object(borders.pop()).W == 0
     # /Pg stays where it says which page an MCID is on, and only there.
     assert all(("/Pg" in e) == any(isinstance(kid, int) for kid in kids(e)) for e in lean)
 
@@ -116,3 +128,33 @@ def test_the_parent_tree_names_the_element_that_holds_each_piece_of_content():
             link = tree[int(annotation.StructParent)]
             assert link.S == pikepdf.Name.Link
             assert annotation.objgen in [kid.Obj.objgen for kid in kids(link) if isinstance(kid, pikepdf.Dictionary) and "/Obj" in kid]
+
+
+def test_a_simple_table_says_its_headers_with_scope_and_the_others_keep_identifiers():
+    """PDF/UA asks either: /Scope on the headers, or identifiers named in each cell's /Headers."""
+    def tables(pdf: pikepdf.Pdf) -> list[list[tuple[str, object, object, object]]]:
+        found = [e for e in elements(pdf) if e.S == pikepdf.Name.Table]
+        found.sort(key=lambda table: min(int(kid.MCID) if isinstance(kid, pikepdf.Dictionary) else int(kid)
+                                         for e in [table, *elements_under(table)] for kid in kids(e)
+                                         if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid)))
+        return [[(str(cell.S), cell.get("/ID"), (cell.get("/A") or {}).get("/Scope"),
+                  [str(header) for header in (cell.get("/A") or {}).get("/Headers", [])])
+                 for cell in elements_under(table) if cell.S in (pikepdf.Name.TH, pikepdf.Name.TD)] for table in found]
+
+    plain, lean = tables(render(lean=False)), tables(render(lean=True))
+    simple, row_headed = lean
+    assert [(kind, scope, headers) for kind, _, scope, headers in simple] == [
+        ("/TH", pikepdf.Name.Column, []), ("/TH", pikepdf.Name.Column, []), ("/TD", None, []), ("/TD", None, [])]
+    assert not any(identifier for _, identifier, _, _ in simple)
+    assert row_headed == plain[1]  # a row header: left as WeasyPrint wrote it
+    assert [headers for kind, _, _, headers in row_headed if kind == "/TD"][0] and all(
+        identifier for kind, identifier, _, _ in row_headed if kind == "/TH")
+
+
+def elements_under(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    """Its descendant elements, in reading order."""
+    found = []
+    for kid in kids(element):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            found += [kid, *elements_under(kid)]
+    return found

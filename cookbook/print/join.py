@@ -96,19 +96,29 @@ class Joiner:
         for offset, page in enumerate(copied):
             self.pdf.pages.insert(start + offset, pikepdf.Page(page))
         self.page_counts[index] = len(copied)
-        # The rest through the same mapping (what points at a page points at its copy), not the page tree.
-        catalog = self.pdf.copy_foreign(part.Root)
-        # qpdf numbers the copies in turn, from the catalog's: the next new object's number ends them.
+        # The rest through the same mapping (what points at a page points at its copy), but not the
+        # part's parent tree, destinations and outline: made anew, their copies would stay in
+        # memory unwritten (the parent trees alone are a tenth of a book's objects).
+        tree = part.Root.StructTreeRoot
+        entries = list(NumberTree(tree.ParentTree).items()) if "/ParentTree" in tree else []
+        dests = part.Root.get("/Names", Dictionary()).get("/Dests")
+        named = dict(NameTree(dests).items()) if dests is not None else {}
+        taken = [name for name in named if self.destinations.takes(index, name)]
+        for key in {"/ParentTree", "/IDTree"}.intersection(tree.keys()):
+            del tree[key]
+        first = {key: part.Root[key] for key in CATALOG_KEYS if key in part.Root and index == 0}
+        if index == 0 and "/Info" in part.trailer:
+            first["/Info"] = part.make_indirect(part.trailer.Info)
+        wanted = Dictionary(Tree=tree, Values=Array([value for _, value in entries]),
+                            Dests=Array([named[name] for name in taken]), First=Dictionary(first))
+        # qpdf numbers the copies in turn, from the first's: the next new object's number ends them.
+        copy = self.pdf.copy_foreign(part.make_indirect(wanted))
         end = self.pdf.make_indirect(Dictionary()).objgen[0]  # left unreferenced: not written
-        self.structure.add(index, catalog["/StructTreeRoot"], copied, range(catalog.objgen[0], end))
-        self.destinations.add(index, catalog, copied)
-        if index == 0:
-            for key in CATALOG_KEYS:
-                if key in catalog:
-                    self.pdf.Root[key] = catalog[key]
-            if "/Info" in part.trailer:
-                info = part.trailer["/Info"]
-                self.pdf.trailer.Info = self.pdf.copy_foreign(info if info.is_indirect else part.make_indirect(info))
+        self.structure.add(index, copy.Tree, zip([key for key, _ in entries], copy.Values), copied,
+                           range(copy.objgen[0], end))
+        self.destinations.add(index, zip(taken, copy.Dests), copied)
+        for key, value in copy.First.items():  # the first part's
+            (self.pdf.trailer if key == "/Info" else self.pdf.Root)[key] = value
         self.version = max(self.version, part.pdf_version)
 
     def write(self, target: Path, outline: list[OutlineEntry], page_labels: Iterable[tuple[int, str, int]] = (),
@@ -144,8 +154,10 @@ class _Structure:
         self.maps: dict[str, Dictionary] = {}  # merged /RoleMap and /ClassMap
         self.ids: dict[bytes, Object] = {}  # element /ID -> element
 
-    def add(self, index: int, tree: Object, pages: list[Object], copied: range) -> None:
-        """Part `index`'s structure: its root `tree` and the objects `copied` with it (by number)."""
+    def add(self, index: int, tree: Object, entries: Iterable[tuple[int, Object]], pages: list[Object],
+            copied: range) -> None:
+        """Part `index`'s structure: its root `tree`, its parent tree's `entries` and the objects
+        `copied` with them (by number)."""
         top, kids = _top_element(tree)
         if self.top is None:
             own = Dictionary({key: value for key, value in (top or {}).items() if key not in ("/K", "/P", "/Pg", "/ID")})
@@ -154,10 +166,9 @@ class _Structure:
             self.top = self.pdf.make_indirect(own)
         self.kids[index] = kids
         offset, span = self.next_key, 0
-        if "/ParentTree" in tree:
-            for key, value in NumberTree(tree.ParentTree).items():
-                self.nums.append((key + offset, value))
-                span = max(span, key + 1)
+        for key, value in entries:
+            self.nums.append((key + offset, value))
+            span = max(span, key + 1)
         for page in pages:
             if "/StructParents" in page:
                 page.StructParents = int(page.StructParents) + offset
@@ -242,12 +253,14 @@ class _Destinations:
         self.chosen: dict[str, tuple[int, Object]] = {}  # name -> (part, destination)
         self.links: set[str] = set()  # the names links lead to
 
-    def add(self, index: int, catalog: Object, pages: list[Object]) -> None:
-        dests = catalog.get("/Names", Dictionary()).get("/Dests")
-        for name, value in NameTree(dests).items() if dests is not None else ():
-            held, owner = self.chosen.get(name), self.owners.get(name)
-            if held is None or (held[0] != owner and (index == owner or index < held[0])):
-                self.chosen[name] = (index, value)
+    def takes(self, index: int, name: str) -> bool:
+        """Whether part `index` gives `name` its destination (for now: its owner may come later)."""
+        held, owner = self.chosen.get(name), self.owners.get(name)
+        return held is None or (held[0] != owner and (index == owner or index < held[0]))
+
+    def add(self, index: int, destinations: Iterable[tuple[str, Object]], pages: list[Object]) -> None:
+        for name, value in destinations:
+            self.chosen[name] = (index, value)
         for page in pages:
             for annotation in page.get("/Annots", ()):
                 if isinstance(annotation, Dictionary) and isinstance(dest := annotation.get("/Dest"), String):

@@ -1,21 +1,25 @@
 """The structure tree WeasyPrint writes, told in fewer and smaller objects (a WeasyPrint finisher).
 
 WeasyPrint gives every run of text a /Span element of its own, keeps elements that hold nothing
-(empty anonymous boxes) and writes /Type and /Pg on every element: a thousand recipes' book has
-some 370,000 objects, and qpdf holds each in memory (about 1.5 kB) while it joins the parts.
-Before a tagged document is written, on the objects WeasyPrint hands to its documented
-`finisher`, elements that say nothing of their own give their kids to their parent, in their
-place: a NonStruct (whose kids count as its parent's, ISO 32000-1 14.8.4.2), a bare span of
-text (no attributes; WeasyPrint itself gives a link's text to the link so) and an empty
-grouping (Div, Sect…). The parent tree then names the parent, which holds the same content in
+(empty anonymous boxes), wraps each piece of a page's layout in a /Div and writes /Type and /Pg
+on every element, and identifiers on every table's headers: a thousand recipes' book had some
+370,000 objects, and qpdf holds each value in memory (a number or a name about 350 bytes) while
+it joins the parts. Before a tagged document is written, on the objects WeasyPrint hands to its
+documented `finisher`, elements that say nothing of their own give their kids to their parent,
+in their place: a NonStruct (whose kids count as its parent's, ISO 32000-1 14.8.4.2), a Div (a
+grouping for layout only; a list's items so become its own, as the list structure wants), a
+bare span of text (no attributes; WeasyPrint itself gives a link's text to the link so, and a
+span in a link gives it the link's annotation too) and an empty grouping (Sect…). The parent tree then names the parent, which holds the same content in
 the same order (an MCID where both are on one page, else a marked-content reference). /Type,
 optional for elements, goes; so does /Pg where an element holds no MCID; a /K of one kid is
-that kid. Only exactly these shapes change; whatever else a WeasyPrint version writes stays.
+that kid. A simple table (headers only in its head, no spans) says with /Scope /Column on its
+headers what each cell's /Headers said (PDF/UA asks one or the other), and the links share one
+border style. Only exactly these shapes change; whatever else a WeasyPrint version writes stays.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 import pydyf
 
@@ -23,7 +27,8 @@ ELEMENT = "/StructElem"
 BARE_KEYS = frozenset({"Type", "S", "K", "Pg", "P"})  # an element with nothing of its own
 # Groupings that say nothing when they hold nothing (WeasyPrint leaves a section that goes on
 # over a page with none of its content there). An empty cell, item or heading keeps its place.
-GROUPINGS = frozenset({"/Span", "/Div", "/Sect", "/Art", "/Part", "/L"})
+GROUPINGS = frozenset({"/Span", "/Sect", "/Art", "/Part", "/L"})
+SPANS = ("ColSpan", "RowSpan")
 
 
 def lean_structure(_document: Any, pdf: pydyf.PDF) -> None:
@@ -36,6 +41,10 @@ def lean_structure(_document: Any, pdf: pydyf.PDF) -> None:
         return
     elements = [obj for obj in objects.values() if obj.get("Type") == ELEMENT]
     holder = _dissolve(objects, elements, pdf.catalog["StructTreeRoot"])
+    for table in elements:
+        if table["S"] == "/Table":
+            _scope_headers(objects, table)
+    _share_borders(pdf, objects.values())
     for index in range(1, len(nums), 2):  # the parent tree names who holds the content now
         entry = nums[index]
         if isinstance(entry, list):
@@ -55,14 +64,17 @@ def lean_structure(_document: Any, pdf: pydyf.PDF) -> None:
                 element["K"] = kids[0]
 
 
-def _dissolvable(element: pydyf.Dictionary) -> bool:
-    """NonStruct says its kids are its parent's (ISO 32000-1, 14.8.4.2); a bare span of marked
-    content, and an empty grouping, say nothing of their own either."""
+def _dissolvable(element: pydyf.Dictionary, parent: pydyf.Dictionary, objects: dict[bytes, pydyf.Dictionary]) -> bool:
+    """NonStruct says its kids are its parent's (ISO 32000-1, 14.8.4.2); a Div, a bare span of
+    marked content and an empty grouping say nothing of their own either, nor does a span in a
+    link that holds the link's annotation (the link should: PDF/UA, ISO 14289-1 7.18.5)."""
     if element.keys() != BARE_KEYS or not isinstance(kids := element["K"], list):
         return False
-    kind = element["S"]
-    return (kind == "/NonStruct" or (kind == "/Span" and all(isinstance(kid, int) for kid in kids))
-            or (kind in GROUPINGS and not kids))
+    kind, in_link = element["S"], parent.get("S") in ("/Link", "/Span")
+
+    def bare(kid: Any) -> bool:  # marked content, or (in a link) a link annotation
+        return isinstance(kid, int) or in_link and (objects.get(kid) or {}).get("Type") == "/OBJR"
+    return kind in ("/NonStruct", "/Div") or (kind in GROUPINGS and not kids) or (kind == "/Span" and all(map(bare, kids)))
 
 
 def _dissolve(objects: dict[bytes, pydyf.Dictionary], elements: list[pydyf.Dictionary], root: bytes) -> dict[bytes, bytes]:
@@ -72,11 +84,9 @@ def _dissolve(objects: dict[bytes, pydyf.Dictionary], elements: list[pydyf.Dicti
     parts are joined under one. Returns element -> the element that took its kids."""
     holder: dict[bytes, bytes] = {}
     for element in sorted(elements, key=lambda obj: obj.number, reverse=True):
-        if not _dissolvable(element):
-            continue
         parent = objects.get(element["P"])
         if parent is None or parent.get("Type") != ELEMENT or not isinstance(parent.get("K"), list) \
-                or element.reference not in parent["K"] \
+                or not _dissolvable(element, parent, objects) or element.reference not in parent["K"] \
                 or (parent.get("P") == root and not all(isinstance(kid, bytes) for kid in element["K"])):
             continue
         same_page = parent.get("Pg") == element.get("Pg")
@@ -91,6 +101,66 @@ def _dissolve(objects: dict[bytes, pydyf.Dictionary], elements: list[pydyf.Dicti
         parent["K"][at:at + 1] = kids
         holder[element.reference] = element["P"]
     return holder
+
+
+def _scope_headers(objects: dict[bytes, pydyf.Dictionary], table: pydyf.Dictionary) -> None:
+    """A table whose cells' /Headers name just the headers above them in its head: /Scope
+    /Column on those headers says the same, and the identifiers and /Headers go."""
+    def kids(element: pydyf.Dictionary) -> list[pydyf.Dictionary]:
+        return [objects.get(kid) for kid in _list(element.get("K")) if isinstance(kid, bytes)]
+    head, body = [], []  # rows of cells
+    for section in kids(table):
+        if section is None or section.get("S") not in ("/THead", "/TBody", "/TFoot"):
+            continue  # a caption
+        for row in kids(section):
+            if row is None or row.get("S") != "/TR" or None in (cells := kids(row)):
+                return
+            (head if section["S"] == "/THead" else body).append(cells)
+    if not head or not body or any(cell.get("S") != "/TH" for row in head for cell in row):
+        return
+    columns = [[_text(row[column].get("ID")) for row in head if column < len(row)] for column in range(max(map(len, head)))]
+    if any(None in ids for ids in columns) or any(not _plain_cell(cell) for row in head for cell in row):
+        return
+    for row in body:
+        if len(row) > len(columns) or any(cell.get("S") != "/TD" or not _plain_cell(cell)
+                                          or list(map(_text, _list(cell["A"].get("Headers")))) != columns[column]
+                                          for column, cell in enumerate(row)):
+            return
+    for row in head:
+        for cell in row:
+            cell["A"]["Scope"] = "/Column"
+            del cell["ID"]
+    for row in body:
+        for cell in row:
+            del cell["A"]["Headers"]
+            if cell["A"].keys() == {"O"}:
+                del cell["A"]
+
+
+def _share_borders(pdf: pydyf.PDF, objects: Iterable[pydyf.Dictionary]) -> None:
+    """WeasyPrint gives each link annotation a border style of its own, always no border: one
+    object serves them all (a book has some 20,000 links)."""
+    shared: pydyf.Dictionary | None = None
+    for annotation in objects:
+        if annotation.get("Type") == "/Annot" and annotation.get("BS") == {"W": 0}:
+            if shared is None:
+                shared = pydyf.Dictionary({"W": 0})
+                pdf.add_object(shared)
+            annotation["BS"] = shared.reference
+
+
+def _plain_cell(cell: pydyf.Dictionary) -> bool:
+    """Table attributes (/O /Table) that span no other row or column."""
+    given = cell.get("A")
+    return isinstance(given, pydyf.Dictionary) and given.get("O") == "/Table" and not given.keys() & SPANS
+
+
+def _text(value: Any) -> Any:
+    return getattr(value, "string", value)  # a pydyf.String's own, which has no equality
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def _final(holder: dict[bytes, bytes], reference: Any) -> Any:

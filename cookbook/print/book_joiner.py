@@ -1,6 +1,6 @@
 """Where a book is joined: in a process of its own, beside the build's, or in the build's own.
 
-qpdf holds every object of the book it joins (a thousand recipes' Finnish book: 344,000),
+qpdf holds every object of the book it joins (a thousand recipes' Finnish book: 325,000),
 and the build's process already holds the checked cookbook, its templates and WeasyPrint. A
 process started afresh (spawn: it imports pikepdf and the join, nothing else) holds the book
 alone, and joins the slices as they come while the build goes on scheduling the rest. With

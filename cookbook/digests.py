@@ -21,7 +21,7 @@ def code_version() -> str:
         if path.is_file() and path.suffix in (".py", ".json"):
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
-    for library in ("weasyprint", "pydyf", "pypdf", "segno", "libvoikko", "Markdown", "pymdown-extensions"):
+    for library in ("weasyprint", "pydyf", "pikepdf", "segno", "libvoikko", "Markdown", "pymdown-extensions"):
         digest.update(f"{library}={version(library)}".encode())
     return digest.hexdigest()
 

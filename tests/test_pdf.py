@@ -286,9 +286,9 @@ def test_a5_booklet_and_print_shop_editions(built_project: Path):
     for index in saddle_stitch_order(len(a5.pages))[0]:
         if index is not None:
             assert a5.pages[index].extract_text().split("\n")[0] in outer
-    # The pages' drawings are placed as they are, still compressed: about the A5 book's size
-    # (which has a structure tree the booklet has not, but object streams it has not either);
-    # drawings decoded or drawn again would make it several times bigger.
+    # The pages' drawings are placed as they are, compressed: about the A5 book's size (which has
+    # a structure tree the booklet has not; qpdf compresses each page's drawing anew, in one
+    # stream); drawings decoded or drawn again would make it several times bigger.
     assert (downloads / "keittokirja-a5-booklet.pdf").stat().st_size < 1.1 * (downloads / "keittokirja-a5.pdf").stat().st_size
     shop = PdfReader(downloads / "keittokirja-print.pdf")
     for page in shop.pages:

@@ -1,21 +1,20 @@
 """Booklet imposition: A5 pages two to an A4 sheet in saddle-stitch order, to print duplex
 (flip on the short edge), fold and staple.
 
-The booklet has no structure tags (its sheets show the pages as drawings, out of reading order),
-so its metadata says what it is and names the tagged edition to read instead."""
+Each page is placed on its sheet as a form XObject (qpdf, through pikepdf: the drawing is not
+parsed or drawn again). The booklet has no structure tags (its sheets show the pages as
+drawings, out of reading order), so its metadata says what it is and names the tagged edition
+to read instead."""
 
 from __future__ import annotations
 
-import zlib
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from pypdf import DocumentInformation, PageObject, PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject, BooleanObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject, NameObject,
-    StreamObject, TextStringObject,
-)
+import pikepdf
+from pikepdf import Dictionary, Name
+from pikepdf.models.metadata import decode_pdf_date
 
 from ..errors import writing
 from .print_formats import BookletLabel
@@ -35,59 +34,54 @@ def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
 
 
 def impose_booklet(source: Path, target: Path, label: BookletLabel | None = None) -> Path:
-    reader = PdfReader(source)
-    width = float(reader.pages[0].mediabox.width)
-    height = float(reader.pages[0].mediabox.height)
-    # An A4 sheet on its side; the two A5 pages meet at its centre, where it is folded.
-    sheet_width, sheet_height = max(2 * width, A4_LONG), max(height, A4_SHORT)
-    x0, y0 = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
-    writer = PdfWriter()
-    forms: dict[int, IndirectObject] = {}
-    for left, right in saddle_stitch_order(len(reader.pages)):
-        placed = [(index, offset) for index, offset in ((left, x0), (right, x0 + width)) if index is not None]
-        for index, _ in placed:
-            if index not in forms:
-                forms[index] = page_as_form(writer, reader.pages[index])
-        sheet = writer.add_blank_page(width=sheet_width, height=sheet_height)
-        sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject(
-            {NameObject(f"/P{index}"): forms[index] for index, _ in placed})})
-        drawing = DecodedStreamObject()
-        drawing.set_data("".join(f"q 1 0 0 1 {offset:.3f} {y0:.3f} cm /P{index} Do Q\n" for index, offset in placed).encode())
-        sheet[NameObject("/Contents")] = writer._add_object(drawing)
-    writer.add_metadata({key: value for key, value in (reader.metadata or {}).items()})
-    if label is not None:
-        label_booklet(writer, reader, label)
-    with writing(target), target.open("wb") as out:
-        writer.write(out)
+    with pikepdf.open(source) as reader, pikepdf.new() as writer:
+        left_edge, bottom, right_edge, top = (float(value) for value in reader.pages[0].mediabox)
+        width, height = right_edge - left_edge, top - bottom
+        # An A4 sheet on its side; the two A5 pages meet at its centre, where it is folded.
+        sheet_width, sheet_height = max(2 * width, A4_LONG), max(height, A4_SHORT)
+        x0, y0 = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
+        forms: dict[int, pikepdf.Object] = {}
+        for left, right in saddle_stitch_order(len(reader.pages)):
+            placed = [(index, offset) for index, offset in ((left, x0), (right, x0 + width)) if index is not None]
+            for index, _ in placed:
+                if index not in forms:
+                    form = reader.pages[index].as_form_xobject()  # its own coordinates: placed by its corner
+                    forms[index] = writer.copy_foreign(reader.make_indirect(form))
+            sheet = writer.add_blank_page(page_size=(sheet_width, sheet_height))
+            sheet.obj.Resources = Dictionary(XObject=Dictionary({f"/P{index}": forms[index] for index, _ in placed}))
+            sheet.obj.Contents = writer.make_stream("".join(
+                f"q 1 0 0 1 {offset - left_edge:.3f} {y0 - bottom:.3f} cm /P{index} Do Q\n" for index, offset in placed).encode())
+        writer.docinfo = writer.copy_foreign(reader.make_indirect(reader.docinfo))
+        info = {key: str(value) for key, value in reader.docinfo.items() if isinstance(value, pikepdf.String)}
+        if label is not None:
+            label_booklet(writer, info, label)
+        with writing(target), target.open("wb") as out:
+            writer.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
     return target
 
 
-def label_booklet(writer: PdfWriter, reader: PdfReader, label: BookletLabel) -> None:
+def label_booklet(writer: pikepdf.Pdf, info: dict[str, str], label: BookletLabel) -> None:
     """Title, subject and XMP that say the booklet is the print imposition, in the edition's
     language; the viewer shows that title rather than the file name."""
-    info = reader.metadata
-    edition = str(info.get("/Title") or "") if info else ""
+    edition = info.get("/Title", "")
     title = f"{edition} – {label.title_suffix}" if edition else label.title_suffix
-    writer.add_metadata({"/Title": title, "/Subject": label.description})
-    root = writer.root_object
-    root[NameObject("/Lang")] = TextStringObject(label.lang)
-    root[NameObject("/ViewerPreferences")] = DictionaryObject({NameObject("/DisplayDocTitle"): BooleanObject(True)})
-    xmp = DecodedStreamObject()
-    xmp.set_data(booklet_xmp(title, label, info).encode())
-    xmp.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
-    root[NameObject("/Metadata")] = writer._add_object(xmp)
+    writer.docinfo.Title, writer.docinfo.Subject = pikepdf.String(title), pikepdf.String(label.description)
+    writer.Root.Lang = pikepdf.String(label.lang)
+    writer.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    writer.Root.Metadata = writer.make_stream(booklet_xmp(title, label, info).encode(), Type=Name.Metadata,
+                                              Subtype=Name.XML)
 
 
-def booklet_xmp(title: str, label: BookletLabel, info: DocumentInformation | None) -> str:
+def booklet_xmp(title: str, label: BookletLabel, info: dict[str, str]) -> str:
     """The booklet's XMP packet: Dublin Core title, description, language and creator, the
     reading edition as its relation, and the edition's dates (the same input, the same bytes)."""
     lang = quoteattr(label.lang)
     dates = "".join(
         f"<xmp:{name}>{when.isoformat()}</xmp:{name}>"
-        for name, when in (("CreateDate", _date(info, "creation_date")), ("ModifyDate", _date(info, "modification_date")))
+        for name, when in (("CreateDate", _date(info, "/CreationDate")), ("ModifyDate", _date(info, "/ModDate")))
         if when is not None
     )
-    author = str(info.get("/Author") or "") if info else ""
+    author = info.get("/Author", "")
     creator = f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>" if author else ""
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
@@ -103,42 +97,8 @@ def booklet_xmp(title: str, label: BookletLabel, info: DocumentInformation | Non
     )
 
 
-def _date(info: DocumentInformation | None, name: str) -> datetime | None:
+def _date(info: dict[str, str], key: str) -> datetime | None:
     try:
-        return getattr(info, name) if info else None
-    except (ValueError, TypeError):  # a date pypdf cannot read: left out rather than guessed
+        return decode_pdf_date(info[key]) if key in info else None
+    except (ValueError, TypeError):  # a date that cannot be read: left out rather than guessed
         return None
-
-
-def page_as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
-    """A page as a form XObject: placed on the sheet as it is, without parsing its drawing
-    (pypdf's page merging re-parses every content stream, which took seconds per booklet).
-    The drawing stays compressed (written decompressed, the booklet was 2.7 times the size of
-    the A5 book), and is decompressed here without pypdf keeping a copy of it."""
-    form = StreamObject()
-    form._data = zlib.compress(b"\n".join(_content_streams(page)))
-    box = page.mediabox
-    form.update({
-        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/Filter"): NameObject("/FlateDecode"),
-        NameObject("/BBox"): ArrayObject([FloatObject(v) for v in (box.left, box.bottom, box.right, box.top)]),
-        NameObject("/Matrix"): ArrayObject([FloatObject(v) for v in (1, 0, 0, 1, -float(box.left), -float(box.bottom))]),
-        NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
-    })
-    return writer._add_object(form)
-
-
-def _content_streams(page: PageObject) -> list[bytes]:
-    """The page's drawing, stream by stream, decompressed."""
-    contents = page.raw_get("/Contents") if "/Contents" in page else None
-    if contents is None:
-        return []
-    streams = contents.get_object()
-    streams = [item.get_object() for item in streams] if isinstance(streams, ArrayObject) else [streams]
-    return [_decoded(stream) for stream in streams]
-
-
-def _decoded(stream: StreamObject) -> bytes:
-    if stream.get("/Filter") == "/FlateDecode" and "/DecodeParms" not in stream:
-        return zlib.decompress(stream._data)  # not get_data(), which keeps what it decodes
-    return stream.get_data()

@@ -324,7 +324,7 @@ def card_deck(project: Project, cookbook: Cookbook, lang: str, out_dir: Path) ->
 class Booklets:
     """Booklets imposed in a process of their own, started afresh for each (spawn, not fork).
 
-    pypdf reads a 5,000-page A5 book into some 400 MB; in the main process that memory would
+    qpdf reads a 5,000-page A5 book into some hundreds of MB; in the main process that memory would
     stay under the next book it joins. The imposition runs while the pool renders on, and
     the end of the `with` block waits for it (raising what it raised: the pool carries errors
     back, not tracebacks)."""

@@ -42,7 +42,7 @@ def number_pages(pdf: pikepdf.Pdf, first: int, documents: Iterable[bytes]) -> No
         with pikepdf.open(io.BytesIO(data)) as numbers:
             sources = list(numbers.pages)[:len(pages) - index]
             # Copied in one go, their shared resources (the font) once: each form names the page's
-            # own (qpdf gives a form a copy, and a book's thousands of copies took 50 MB).
+            # own, where qpdf gives every form a copy of them.
             forms = numbers.make_indirect(Array([source.as_form_xobject() for source in sources]))
             for source, form in zip(sources, forms):
                 if isinstance(resources := source.obj.get("/Resources"), Dictionary) and resources.is_indirect:
@@ -54,7 +54,7 @@ def number_pages(pdf: pikepdf.Pdf, first: int, documents: Iterable[bytes]) -> No
                     raise FolioError(f"the page numbers are drawn on pages of {_box(source.mediabox)} pt, "
                                      f"page {index + 1} of the book is {_box(page.MediaBox)} pt")
                 # The form joins the resources a part's pages share, under a name no other of
-                # them has (a copy of them for each page was an eighth of the book's memory).
+                # them has (a copy of them for each page was an eighth of the book's values).
                 xobjects, owner = _xobjects(page)
                 named[owner] += 1
                 name = f"{FOLIO}{named[owner]}"

@@ -14,7 +14,8 @@ tree then names the parent, which holds the same content in the same order (an M
 both are on one page, else a marked-content reference). /Type, optional for elements, goes; so
 does /Pg where an element holds no MCID; a /K of one kid is that kid. A simple table (headers
 only in its head, no spans) says with /Scope /Column on its headers what each cell's /Headers
-said (PDF/UA asks one or the other), and the links share one border style. Only exactly these shapes change; whatever else a WeasyPrint version writes stays.
+said (PDF/UA asks one or the other), and the links share one border style. Only exactly these
+shapes change; whatever else a WeasyPrint version writes stays.
 """
 
 from __future__ import annotations

@@ -8,8 +8,10 @@ it joins the parts. Before a tagged document is written, on the objects WeasyPri
 documented `finisher`, elements that say nothing of their own give their kids to their parent,
 in their place: a NonStruct (whose kids count as its parent's, ISO 32000-1 14.8.4.2), a Div (a
 grouping for layout only; a list's items so become its own, as the list structure wants), a
-bare span of text (no attributes; WeasyPrint itself gives a link's text to the link so, and a
-span in a link gives it the link's annotation too) and an empty grouping (Sect…). The parent
+Sect (a section is told by its heading; a book had 17,000 of them), a list that is all its
+parent list holds (WeasyPrint makes one for each box of a list laid out as a table), a bare
+span of text (no attributes; WeasyPrint itself gives a link's text to the link so, and a span
+in a link gives it the link's annotation too) and an empty grouping (Art…). The parent
 tree then names the parent, which holds the same content in the same order (an MCID where
 both are on one page, else a marked-content reference). /Type, optional for elements, goes; so
 does /Pg where an element holds no MCID; a /K of one kid is that kid. A simple table (headers
@@ -42,6 +44,7 @@ def lean_structure(_document: Any, pdf: pydyf.PDF) -> None:
         return
     elements = [obj for obj in objects.values() if obj.get("Type") == ELEMENT]
     holder = _dissolve(objects, elements, pdf.catalog["StructTreeRoot"])
+    _join_split_links(objects, elements, holder)
     for table in elements:
         if table["S"] == "/Table":
             _scope_headers(objects, table)
@@ -66,16 +69,19 @@ def lean_structure(_document: Any, pdf: pydyf.PDF) -> None:
 
 
 def _dissolvable(element: pydyf.Dictionary, parent: pydyf.Dictionary, objects: dict[bytes, pydyf.Dictionary]) -> bool:
-    """NonStruct says its kids are its parent's (ISO 32000-1, 14.8.4.2); a Div, a bare span of
-    marked content and an empty grouping say nothing of their own either, nor does a span in a
-    link that holds the link's annotation (the link should: PDF/UA, ISO 14289-1 7.18.5)."""
+    """NonStruct says its kids are its parent's (ISO 32000-1, 14.8.4.2); a Div, a Sect (a
+    recipe's sections are told by their headings), a bare span of marked content and an empty
+    grouping say nothing of their own either, nor does a span in a link that holds the link's
+    annotation (the link should: PDF/UA, ISO 14289-1 7.18.5), nor a list that is all there is
+    of a list (WeasyPrint makes one for each box of a list laid out as a table)."""
     if element.keys() != BARE_KEYS or not isinstance(kids := element["K"], list):
         return False
     kind, in_link = element["S"], parent.get("S") in ("/Link", "/Span")
 
     def bare(kid: Any) -> bool:  # marked content, or (in a link) a link annotation
         return isinstance(kid, int) or in_link and (objects.get(kid) or {}).get("Type") == "/OBJR"
-    return kind in ("/NonStruct", "/Div") or (kind in GROUPINGS and not kids) or (kind == "/Span" and all(map(bare, kids)))
+    return kind in ("/NonStruct", "/Div", "/Sect") or (kind in GROUPINGS and not kids) \
+        or (kind == "/Span" and all(map(bare, kids))) or (kind == "/L" and parent["S"] == "/L" and parent["K"] == [element.reference])
 
 
 def _dissolve(objects: dict[bytes, pydyf.Dictionary], elements: list[pydyf.Dictionary], root: bytes) -> dict[bytes, bytes]:
@@ -102,6 +108,42 @@ def _dissolve(objects: dict[bytes, pydyf.Dictionary], elements: list[pydyf.Dicti
         parent["K"][at:at + 1] = kids
         holder[element.reference] = element["P"]
     return holder
+
+
+def _join_split_links(objects: dict[bytes, pydyf.Dictionary], elements: list[pydyf.Dictionary],
+                      holder: dict[bytes, bytes]) -> None:
+    """WeasyPrint makes a Link of each line a link's text runs over. Pieces that follow each
+    other in one parent, on one page, to one place, become one link holding all their
+    annotations (PDF/UA, ISO 14289-1 7.18.5), as a reader should hear them: once."""
+    for parent in elements:
+        kids = parent.get("K")
+        if not isinstance(kids, list) or len(kids) < 2:
+            continue
+        kept: list[Any] = []
+        for kid in kids:
+            before = objects.get(kept[-1]) if kept and isinstance(kept[-1], bytes) else None
+            link = objects.get(kid) if isinstance(kid, bytes) else None
+            if before is None or link is None or not _same_link(before, link, objects):
+                kept.append(kid)
+                continue
+            for moved in link["K"]:
+                if isinstance(moved, bytes) and (child := objects.get(moved)) is not None and child.get("Type") == ELEMENT:
+                    child["P"] = before.reference
+            before["K"].extend(link["K"])
+            holder[link.reference] = before.reference
+        kids[:] = kept
+
+
+def _same_link(first: pydyf.Dictionary, second: pydyf.Dictionary, objects: dict[bytes, pydyf.Dictionary]) -> bool:
+    def target(link: pydyf.Dictionary) -> Any:
+        if link.get("S") != "/Link" or not link.keys() <= BARE_KEYS or not isinstance(link.get("K"), list):
+            return None
+        annotations = [objects.get(objects.get(kid, {}).get("Obj")) for kid in link["K"] if isinstance(kid, bytes)
+                       and (objects.get(kid) or {}).get("Type") == "/OBJR"]
+        places = {repr(_text(a.get("Dest"))) + repr(_text((a.get("A") or {}).get("URI"))) for a in annotations if a is not None}
+        return places.pop() if len(places) == 1 and None not in annotations and annotations else None
+    place = target(first)
+    return place is not None and place == target(second) and first.get("Pg") == second.get("Pg")
 
 
 def _scope_headers(objects: dict[bytes, pydyf.Dictionary], table: pydyf.Dictionary) -> None:

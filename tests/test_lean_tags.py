@@ -10,6 +10,7 @@ of content to the element that now holds it, on its own page or through a refere
 from __future__ import annotations
 
 import io
+from functools import partial
 
 import pikepdf
 import weasyprint
@@ -142,6 +143,19 @@ def test_a_link_over_two_lines_is_one_link_and_a_list_laid_out_as_a_table_one_li
     assert not [e for e in lean if e.S == pikepdf.Name.L and [kid.S for kid in kids(e)] == [pikepdf.Name.L]]
     # sections: their headings tell them; nothing but content under the top element keeps one
     assert not [e for e in lean if e.S == pikepdf.Name.Sect and all(isinstance(kid, pikepdf.Dictionary) for kid in kids(e))]
+
+
+def test_a_link_within_the_document_is_described_by_what_it_leads_to():
+    """PDF/UA asks each link for a description in its annotation's /Contents; WeasyPrint writes
+    the anchor's name there, which the renderer replaces with the title it knows."""
+    document = """<!DOCTYPE html><html lang="fi"><head><meta charset="utf-8"><title>Links</title></head><body>
+    <h1 id="recipe-kumppanit">Kumppanit</h1><p><a href="#recipe-kumppanit">Kumppanit</a>, <a href="#elsewhere">muualle</a>
+    ja <a href="https://example.org/">verkkoon</a>.</p><p id="elsewhere">Muualla.</p></body></html>"""
+    finisher = partial(lean_structure, link_descriptions={"recipe-kumppanit": "Kumppanit löytyvät yhdessä"})
+    pdf = pikepdf.open(io.BytesIO(weasyprint.HTML(string=document).write_pdf(pdf_variant="pdf/ua-1", finisher=finisher)))
+    described = {str(a.get("/Dest", a.get("/A", {}).get("/URI"))): str(a.Contents) for a in pdf.pages[0].Annots}
+    assert described == {"recipe-kumppanit": "Kumppanit löytyvät yhdessä", "elsewhere": "elsewhere",
+                         "https://example.org/": "https://example.org/"}
 
 
 def test_the_parent_tree_names_the_element_that_holds_each_piece_of_content():

@@ -93,10 +93,12 @@ def test_internal_links_resolve(book):
 
 def test_links_between_parts_land_on_the_recipe(book, cookbook):
     """The book is rendered in parts and joined: a link from the contents, the appendix or a
-    related recipe in another part still opens the page the recipe starts on."""
+    related recipe in another part still opens the page the recipe starts on, and is described
+    (its /Contents, for a screen reader: PDF/UA 7.18.5) by the recipe's title."""
     lang, reader = book
     outline = dict(outline_titles(reader))
     starts = {f"recipe-{r.id}": outline[r.title] for r in cookbook.recipes_in(lang)}
+    titles = {f"recipe-{r.id}": r.title for r in cookbook.recipes_in(lang)}
     destinations = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
     checked = set()
     for index, page in enumerate(reader.pages):
@@ -104,6 +106,7 @@ def test_links_between_parts_land_on_the_recipe(book, cookbook):
             target = annotation.get_object().get("/Dest")
             if isinstance(target, str) and target in starts:
                 assert destinations[target] == starts[target], f"page {index + 1}: #{target}"
+                assert annotation.get_object()["/Contents"] == titles[target], f"page {index + 1}: #{target}"
                 checked.add(index)
     # Links leave the front matter, several chapters and the appendix.
     assert min(checked) < 5 and max(checked) == len(reader.pages) - 1 and len(checked) > 10

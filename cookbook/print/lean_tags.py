@@ -16,13 +16,15 @@ tree then names the parent, which holds the same content in the same order (an M
 both are on one page, else a marked-content reference). /Type, optional for elements, goes; so
 does /Pg where an element holds no MCID; a /K of one kid is that kid. A simple table (headers
 only in its head, no spans) says with /Scope /Column on its headers what each cell's /Headers
-said (PDF/UA asks one or the other), and the links share one border style. Only exactly these
-shapes change; whatever else a WeasyPrint version writes stays.
+said (PDF/UA asks one or the other), the links share one border style, and a link within the
+document is described by the title of what it leads to (WeasyPrint gives the anchor's name),
+where the renderer knows it. Only exactly these shapes change; whatever else a WeasyPrint
+version writes stays.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import pydyf
 
@@ -34,8 +36,9 @@ GROUPINGS = frozenset({"/Span", "/Sect", "/Art", "/Part", "/L"})
 SPANS = ("ColSpan", "RowSpan")
 
 
-def lean_structure(_document: Any, pdf: pydyf.PDF) -> None:
-    """WeasyPrint's `finisher`: the changes above, made to `pdf` before it is written."""
+def lean_structure(_document: Any, pdf: pydyf.PDF, link_descriptions: Mapping[str, str] | None = None) -> None:
+    """WeasyPrint's `finisher`: the changes above, made to `pdf` before it is written. A link
+    to an anchor of `link_descriptions` is described by its text there, not the anchor's name."""
     objects = {obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary) and obj.free != "f"}
     root = objects.get(pdf.catalog.get("StructTreeRoot"))
     parent_tree = objects.get(root.get("ParentTree")) if root is not None else None
@@ -48,7 +51,7 @@ def lean_structure(_document: Any, pdf: pydyf.PDF) -> None:
     for table in elements:
         if table["S"] == "/Table":
             _scope_headers(objects, table)
-    _share_borders(pdf, objects.values())
+    _finish_links(pdf, objects.values(), link_descriptions or {})
     for index in range(1, len(nums), 2):  # the parent tree names who holds the content now
         entry = nums[index]
         if isinstance(entry, list):
@@ -180,12 +183,17 @@ def _scope_headers(objects: dict[bytes, pydyf.Dictionary], table: pydyf.Dictiona
                 del cell["A"]
 
 
-def _share_borders(pdf: pydyf.PDF, objects: Iterable[pydyf.Dictionary]) -> None:
+def _finish_links(pdf: pydyf.PDF, objects: Iterable[pydyf.Dictionary], descriptions: Mapping[str, str]) -> None:
     """WeasyPrint gives each link annotation a border style of its own, always no border: one
-    object serves them all (a book has some 20,000 links)."""
+    object serves them all (a book has some 20,000 links). A link within the document is
+    described by what it leads to, where that is known."""
     shared: pydyf.Dictionary | None = None
     for annotation in objects:
-        if annotation.get("Type") == "/Annot" and annotation.get("BS") == {"W": 0}:
+        if annotation.get("Type") != "/Annot":
+            continue
+        if (description := descriptions.get(_text(annotation.get("Dest")))) is not None:
+            annotation["Contents"] = pydyf.String(description)
+        if annotation.get("BS") == {"W": 0}:
             if shared is None:
                 shared = pydyf.Dictionary({"W": 0})
                 pdf.add_object(shared)

@@ -7,7 +7,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from typing import Any, Callable
 from urllib.parse import quote, unquote
 from datetime import date, datetime, timezone
@@ -25,6 +25,7 @@ from ..model import Cookbook, Recipe, edition_date
 from ..plan import MeasurementPlan
 from ..source.body import numbered_items
 from ..templating import make_environment
+from .book import APPENDIX_ANCHOR, chapter_anchor, recipe_anchor
 from .fetcher import ProjectFetcher, font_cache_dir
 from .hyphenate import use_voikko, voikko_fingerprint
 from .lean_tags import lean_structure
@@ -201,6 +202,7 @@ class PdfRenderer:
         self._sections: dict[tuple[str, str], dict[str, str]] = {}  # the recipe being laid out
         self._environments: dict = {}
         self._stylesheets: dict[str, CSS] = {}
+        self._link_descriptions: dict[str, dict[str, str]] = {}
         self._pages_since_collection = 0
         # WeasyPrint logs refused fetches; they are expected for untrusted input.
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -312,12 +314,24 @@ class PdfRenderer:
                 anchors.setdefault(name, index)
         # Tagged PDF/UA-1: structure, language and alt texts for screen readers and archives;
         # the structure told in fewer objects (lean_tags.py).
-        pdf = document.write_pdf(pdf_variant=variant, finisher=lean_structure if tagged else None)
+        finisher = partial(lean_structure, link_descriptions=self.link_descriptions(lang)) if tagged else None
+        pdf = document.write_pdf(pdf_variant=variant, finisher=finisher)
         pages = len(document.pages)
         del document
         self._collect_garbage(pages)
         self.pdf_cache.put(key, pdf, {"pages": pages, "anchors": anchors})
         return Rendered(pdf, pages, anchors)
+
+    def link_descriptions(self, lang: str) -> dict[str, str]:
+        """What each place a book's links lead to is, by its anchor: WeasyPrint describes a
+        link (its annotation's /Contents, which PDF/UA asks for) by the anchor's name alone."""
+        if lang not in self._link_descriptions:
+            strings, label = self.project.language(lang).strings, self.cookbook.taxonomy.label
+            self._link_descriptions[lang] = {
+                **{recipe_anchor(recipe.id): recipe.title for recipe in self.cookbook.recipes_in(lang)},
+                **{chapter_anchor(theme): label("themes", theme, lang) for theme, _ in self.cookbook.by_theme(lang)},
+                APPENDIX_ANCHOR: strings["print"]["appendix_metrics"]}
+        return self._link_descriptions[lang]
 
     def _collect_garbage(self, pages: int) -> None:
         """A laid-out document is a web of cycles (boxes know their parents): free the last

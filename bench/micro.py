@@ -55,25 +55,23 @@ def hostile() -> dict:
     return {"reference": reference, "measured": measured, "notes": "reference: the check of one good recipe"}
 
 
+FOLIO_PAGES = 2000
+
+
 def book_pages() -> tuple[bytes, list[bytes]]:
     """A slice of the shipped cookbook's Finnish A4 book and the page-numbers documents for
     2,000 pages, rendered as the build renders them (cookbook/print/pdf_jobs.py)."""
     from cookbook.config import find_project
     from cookbook.print import pdf_jobs
     from cookbook.print.book import BookRequest, numbers_documents
-    from cookbook.print.fetcher import prepare_fonts
     from cookbook.print.print_formats import PdfSettings
     from cookbook.source.check import check_project
 
     project = find_project(ROOT)
-    pdf_jobs._set_context(project, check_project(project).cookbook, PdfSettings(jobs=1, cache=False))
-    prepare_fonts(project)
+    pdf_jobs.prepare_rendering(project, check_project(project).cookbook, PdfSettings(jobs=1, cache=False))
     request = BookRequest(project.source_language.code)
     numbers = [pdf_jobs.render_numbers(request, document).pdf for document in range(numbers_documents(FOLIO_PAGES))]
     return pdf_jobs.render_slice(request, 0).pdf, numbers
-
-
-FOLIO_PAGES = 2000
 
 
 def folio() -> dict:

@@ -123,12 +123,15 @@ def _join_split_links(objects: dict[bytes, pydyf.Dictionary], elements: list[pyd
         if not isinstance(kids, list) or len(kids) < 2:
             continue
         kept: list[Any] = []
+        last_place = None  # (page, where it leads) of the last kid kept, if that is a link
         for kid in kids:
-            before = objects.get(kept[-1]) if kept and isinstance(kept[-1], bytes) else None
             link = objects.get(kid) if isinstance(kid, bytes) else None
-            if before is None or link is None or not _same_link(before, link, objects):
+            place = _link_place(link, objects) if link is not None else None
+            if place is None or place != last_place:
                 kept.append(kid)
+                last_place = place
                 continue
+            before = objects[kept[-1]]
             for moved in link["K"]:
                 if isinstance(moved, bytes) and (child := objects.get(moved)) is not None and child.get("Type") == ELEMENT:
                     child["P"] = before.reference
@@ -137,16 +140,18 @@ def _join_split_links(objects: dict[bytes, pydyf.Dictionary], elements: list[pyd
         kids[:] = kept
 
 
-def _same_link(first: pydyf.Dictionary, second: pydyf.Dictionary, objects: dict[bytes, pydyf.Dictionary]) -> bool:
-    def target(link: pydyf.Dictionary) -> Any:
-        if link.get("S") != "/Link" or not link.keys() <= BARE_KEYS or not isinstance(link.get("K"), list):
-            return None
-        annotations = [objects.get(objects.get(kid, {}).get("Obj")) for kid in link["K"] if isinstance(kid, bytes)
-                       and (objects.get(kid) or {}).get("Type") == "/OBJR"]
-        places = {repr(_text(a.get("Dest"))) + repr(_text((a.get("A") or {}).get("URI"))) for a in annotations if a is not None}
-        return places.pop() if len(places) == 1 and None not in annotations and annotations else None
-    place = target(first)
-    return place is not None and place == target(second) and first.get("Pg") == second.get("Pg")
+def _link_place(link: pydyf.Dictionary, objects: dict[bytes, pydyf.Dictionary]) -> tuple[Any, str] | None:
+    """A bare Link's page and the one place its annotations lead to; None for anything else."""
+    if link.get("S") != "/Link" or not link.keys() <= BARE_KEYS or not isinstance(link.get("K"), list):
+        return None
+    places = set()
+    for kid in link["K"]:
+        reference = (objects.get(kid) or {}).get("Obj") if isinstance(kid, bytes) else None
+        if reference is not None:
+            if (annotation := objects.get(reference)) is None:
+                return None
+            places.add(repr(_text(annotation.get("Dest"))) + repr(_text((annotation.get("A") or {}).get("URI"))))
+    return (link.get("Pg"), places.pop()) if len(places) == 1 else None
 
 
 def _scope_headers(objects: dict[bytes, pydyf.Dictionary], table: pydyf.Dictionary) -> None:

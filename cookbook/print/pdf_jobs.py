@@ -362,12 +362,14 @@ def book_job(project: Project, cookbook: Cookbook, request: BookRequest, target:
     return BookJob(BookPlan(cookbook, request), target, title, booklet, booklets, label)
 
 
-def _set_context(project: Project, cookbook: Cookbook, settings: PdfSettings) -> None:
-    """What the workers about to be forked (or this process, with one job) will render from."""
+def prepare_rendering(project: Project, cookbook: Cookbook, settings: PdfSettings) -> None:
+    """What the workers about to be forked (or this process, with one job) will render from,
+    and the fonts they will need."""
     global _CONTEXT
     _CONTEXT = (project, cookbook, settings.cache)
     _renderer.cache_clear()
     _plan.cache_clear()
+    prepare_fonts(project)
 
 
 # ---- Everything ----------------------------------------------------------------------------------
@@ -376,8 +378,7 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
                settings: PdfSettings = PdfSettings(), progress: Progress = QUIET) -> list[Path]:
     """The books, editions, card decks, handouts and the themes' measurement plans (a PDF and a
     spreadsheet each) of every language that has recipes."""
-    _set_context(project, cookbook, settings)
-    prepare_fonts(project)
+    prepare_rendering(project, cookbook, settings)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     handouts: list[Expected] = []
@@ -434,8 +435,7 @@ def build_pdfs(project: Project, cookbook: Cookbook, out_dir: Path, kinds: tuple
 def build_book(project: Project, cookbook: Cookbook, request: BookRequest, target: Path, booklet: Path | None = None,
                settings: PdfSettings = PdfSettings(), progress: Progress = QUIET, reading_name: str | None = None) -> list[Path]:
     """One book (a workshop pack of some recipes) to `target`, and its booklet if asked for."""
-    _set_context(project, cookbook, settings)
-    prepare_fonts(project)
+    prepare_rendering(project, cookbook, settings)
     with progress.stage("PDF", total=0) as counter, Booklets() as booklets:
         job = book_job(project, cookbook, request, target, booklet, booklets, reading_name)
         scheduler = Scheduler(min(settings.workers(), len(job.plan.slices) + 1), counter)

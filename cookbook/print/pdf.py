@@ -25,6 +25,7 @@ from ..model import Cookbook, Recipe, edition_date
 from ..plan import MeasurementPlan
 from ..source.body import numbered_items
 from ..templating import make_environment
+from ..workers import in_a_child
 from .book import APPENDIX_ANCHOR, chapter_anchor, recipe_anchor
 from .fetcher import ProjectFetcher, font_cache_dir
 from .hyphenate import use_voikko, voikko_fingerprint
@@ -336,9 +337,10 @@ class PdfRenderer:
     def _collect_garbage(self, pages: int) -> None:
         """A laid-out document is a web of cycles (boxes know their parents): free the last
         ones every few dozen pages, so that memory stays flat however seldom the collector
-        runs by itself (pdf_jobs makes that seldom, for speed)."""
+        runs by itself (pdf_jobs makes that seldom, for speed). A child that ends with its
+        document (workers.apart) lets its memory go at once instead."""
         self._pages_since_collection += pages
-        if self._pages_since_collection >= COLLECT_EVERY_PAGES:
+        if self._pages_since_collection >= COLLECT_EVERY_PAGES and not in_a_child():
             gc.collect()
             self._pages_since_collection = 0
 

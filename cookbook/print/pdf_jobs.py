@@ -2,12 +2,16 @@
 
 Each worker process keeps one PdfRenderer (one font configuration and image cache) for all the
 documents it renders; forked workers inherit the checked cookbook instead of reading it again.
+A part of a book or deck, tens of pages, is rendered in a child of its worker that ends with it
+(cookbook.workers.apart), its memory let go at once; the worker renders the first of each kind
+itself, so that every later child starts with the stylesheets, templates and fonts loaded.
 A small scheduler keeps the pool busy and runs first what unblocks a book: once all slices of a
 book are in, its front matter and appendix (which print the page numbers) jump the queue.
 """
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import multiprocessing
@@ -24,7 +28,7 @@ from ..downloads import book_name, booklet_name, handout_name, plan_name
 from ..errors import CookbookError, writing
 from ..model import Cookbook
 from ..progress import QUIET, Progress, StageCounter
-from ..workers import prepare_worker, working_here
+from ..workers import apart, prepare_worker, working_here
 from .book import (BookPlan, BookRequest, PartLayout, anchor_owners, anchor_pages, numbers_documents, outline, page_map,
                    recipe_anchor)
 from .fetcher import prepare_fonts
@@ -93,6 +97,23 @@ def render_plan(lang: str, theme: str) -> Rendered:
     return renderer.plan(theme_plan(renderer.project, renderer.cookbook, lang, theme))
 
 
+_kinds_run_here: set[str] = set()  # in a worker: the kinds of bulky task it rendered itself
+
+
+def run_in_worker(bulky: bool, task: Callable[..., Any], *args: Any) -> Any:
+    """`task(*args)` in a pool worker; a bulky one (a book's or deck's part) in a child of it,
+    but for the worker's first of its kind."""
+    if not bulky:
+        return task(*args)
+    if task.__name__ in _kinds_run_here:
+        return apart(task, *args)
+    _kinds_run_here.add(task.__name__)
+    try:
+        return task(*args)
+    finally:
+        gc.collect()  # what the document left, so that no child inherits it
+
+
 # ---- The scheduler -----------------------------------------------------------------------------
 
 Callback = Callable[[Any], None]
@@ -104,12 +125,14 @@ class Scheduler:
     def __init__(self, workers: int, counter: StageCounter):
         self.workers = workers
         self.counter = counter
-        self.queue: list[tuple[int, int, Callable[..., Any], tuple[Any, ...], Callback]] = []
+        self.queue: list[tuple[int, int, Callable[..., Any], tuple[Any, ...], Callback, bool]] = []
         self.order = itertools.count()
         self.joining: list[BookJob] = []  # books that have slices to join, the first joining
 
-    def submit(self, priority: int, task: Callable[..., Any], args: tuple[Any, ...], done: Callback) -> None:
-        heapq.heappush(self.queue, (priority, next(self.order), task, args, done))
+    def submit(self, priority: int, task: Callable[..., Any], args: tuple[Any, ...], done: Callback,
+               bulky: bool = False) -> None:
+        """`bulky`: a document of tens of pages, rendered in a child of its worker (run_in_worker)."""
+        heapq.heappush(self.queue, (priority, next(self.order), task, args, done, bulky))
         self.counter.add_total(1)
 
     def _finished(self, result: Any, done: Callback) -> None:
@@ -121,7 +144,7 @@ class Scheduler:
         if self.workers <= 1:
             with working_here():
                 while self.queue:
-                    _, _, task, args, done = heapq.heappop(self.queue)
+                    _, _, task, args, done, _ = heapq.heappop(self.queue)
                     self._finished(task(*args), done)
             return
         context = multiprocessing.get_context("fork")
@@ -131,8 +154,8 @@ class Scheduler:
                 while self.queue or running:
                     # A few tasks beyond the workers keep them busy; the rest waits here, in order.
                     while self.queue and len(running) < 2 * self.workers:
-                        _, _, task, args, done = heapq.heappop(self.queue)
-                        running[pool.submit(task, *args)] = done
+                        _, _, task, args, done, bulky = heapq.heappop(self.queue)
+                        running[pool.submit(run_in_worker, bulky, task, *args)] = done
                     finished, _ = wait(running, return_when=FIRST_COMPLETED)
                     for future in finished:
                         self._finished(future.result(), running.pop(future))
@@ -181,7 +204,7 @@ class BookJob:
         self.slices = [None] * len(self.plan.slices)
         self.appendix = [None] * len(self.plan.appendix_parts)
         for index in range(len(self.plan.slices)):
-            scheduler.submit(BOOK_PART, render_slice, (self.plan.request, index), lambda r, i=index: self._slice(i, r))
+            scheduler.submit(BOOK_PART, render_slice, (self.plan.request, index), lambda r, i=index: self._slice(i, r), bulky=True)
 
     def _slice(self, index: int, rendered: Rendered) -> None:
         self.slices[index] = rendered
@@ -192,9 +215,10 @@ class BookJob:
             pages = page_map(self.plan, self.layout)
             request, scheduler = self.plan.request, self.scheduler
             assert scheduler is not None
-            scheduler.submit(URGENT, render_front, (request, pages), lambda r: self._part("front", r))
+            scheduler.submit(URGENT, render_front, (request, pages), lambda r: self._part("front", r), bulky=True)
             for part in range(len(self.appendix)):
-                scheduler.submit(URGENT, render_appendix, (request, pages, part), lambda r, i=part: self._appendix(i, r))
+                scheduler.submit(URGENT, render_appendix, (request, pages, part), lambda r, i=part: self._appendix(i, r),
+                                 bulky=True)
 
     def _join_slices(self) -> None:
         """Join the slices that are in, up to the first missing one; their PDFs are let go.
@@ -222,7 +246,8 @@ class BookJob:
         assert self.scheduler is not None
         request = self.plan.request
         for document in range(self.numbers_asked, numbers_documents(numbered_pages)):
-            self.scheduler.submit(URGENT, render_numbers, (request, document), lambda r, d=document: self._numbers(d, r))
+            self.scheduler.submit(URGENT, render_numbers, (request, document), lambda r, d=document: self._numbers(d, r),
+                                  bulky=True)
         self.numbers_asked = max(self.numbers_asked, numbers_documents(numbered_pages))
 
     def _numbers(self, document: int, rendered: Rendered) -> None:
@@ -296,7 +321,8 @@ class CardDeck:
 
     def start(self, scheduler: Scheduler) -> None:
         for index in range(len(self.parts)):
-            scheduler.submit(DECK, render_cards, (self.lang, index), lambda rendered, i=index: self._part(i, rendered))
+            scheduler.submit(DECK, render_cards, (self.lang, index), lambda rendered, i=index: self._part(i, rendered),
+                             bulky=True)
 
     def _part(self, index: int, rendered: tuple[Rendered, Rendered]) -> None:
         self.parts[index] = rendered

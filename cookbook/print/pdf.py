@@ -25,7 +25,7 @@ from ..model import Cookbook, Recipe, edition_date
 from ..plan import MeasurementPlan
 from ..source.body import numbered_items
 from ..templating import make_environment
-from ..workers import in_a_child
+from ..workers import apart, in_a_child, in_a_worker
 from .book import APPENDIX_ANCHOR, chapter_anchor, recipe_anchor
 from .fetcher import ProjectFetcher, font_cache_dir
 from .hyphenate import use_voikko, voikko_fingerprint
@@ -205,6 +205,7 @@ class PdfRenderer:
         self._stylesheets: dict[str, CSS] = {}
         self._link_descriptions: dict[str, dict[str, str]] = {}
         self._pages_since_collection = 0
+        self._laid_out_bulky = False  # in a worker: whether it laid out a bulky document itself (render)
         # WeasyPrint logs refused fetches; they are expected for untrusted input.
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         tune_pdf_writer()
@@ -283,11 +284,13 @@ class PdfRenderer:
     def layout(self, html: str, variant: str | None = PDF_VARIANT):  # -> weasyprint.Document
         # The templates link their stylesheets; they are parsed once per process instead of once
         # per document (and fonts.css registers its 24 faces once).
-        hrefs = STYLESHEET_LINK.findall(html)
+        document = HTML(string=STYLESHEET_LINK.sub("", html), base_url=self.print_dir.as_uri() + "/", url_fetcher=self.fetcher)
+        return document.render(font_config=self.fonts, pdf_variant=variant, stylesheets=self.stylesheets(html))
+
+    def stylesheets(self, html: str) -> list[CSS]:
+        """The stylesheets `html` links, each parsed once in this process."""
         base_url = self.print_dir.as_uri() + "/"
-        document = HTML(string=STYLESHEET_LINK.sub("", html), base_url=base_url, url_fetcher=self.fetcher)
-        return document.render(font_config=self.fonts, pdf_variant=variant,
-                               stylesheets=[self.stylesheet(base_url + href) for href in hrefs])
+        return [self.stylesheet(base_url + href) for href in STYLESHEET_LINK.findall(html)]
 
     def stylesheet(self, url: str) -> CSS:
         if url not in self._stylesheets:
@@ -295,18 +298,40 @@ class PdfRenderer:
         return self._stylesheets[url]
 
     def render(self, template: str, lang: str, check: Callable[[Any], None] | None = None, tagged: bool = True,
-               **context: object) -> Rendered:
+               bulky: bool = False, **context: object) -> Rendered:
         """A tagged PDF/UA-1 document, from the cache when nothing it depends on has changed.
         `check` sees the laid-out document before it is written (and may refuse it). Untagged:
         a plain PDF, for drawings that go into another document (the page numbers, which the
-        book marks as artifacts: tags of their own would be marked content without a tree)."""
+        book marks as artifacts: tags of their own would be marked content without a tree).
+        `bulky`: tens of pages (a part of a book or deck). In a pool worker it is laid out and
+        written in a child that ends with it (workers.apart): a laid-out document is millions
+        of small objects in cycles, which the collector would walk and free one by one (a
+        sixth of the time). The worker lays out its first one itself, so that every child
+        starts with the fonts loaded; the HTML, the QR codes and the cache stay in the worker."""
         variant = PDF_VARIANT if tagged else None
         html = self.html(template, lang, **context)
         key = self.pdf_cache.key(html, self.inputs_digest, *(() if tagged else ("untagged",)))
         hit = self.pdf_cache.get(key)
         if hit is not None:
             return Rendered(hit.pdf, hit.meta["pages"], hit.meta["anchors"], cached=True)
-        document = self.layout(with_qr_codes(html), variant)
+        html = with_qr_codes(html)
+        write = partial(self._write, html, variant, check, self.link_descriptions(lang) if tagged else None)
+        if bulky and in_a_worker() and self._laid_out_bulky:
+            self.stylesheets(html)  # parsed here, for this worker's later children too
+            pdf, pages, anchors = apart(write)
+        else:
+            pdf, pages, anchors = write()
+            if bulky and in_a_worker():
+                gc.collect()  # what it left, so that no child inherits it
+                self._laid_out_bulky = True
+        self.pdf_cache.put(key, pdf, {"pages": pages, "anchors": anchors})
+        return Rendered(pdf, pages, anchors)
+
+    def _write(self, html: str, variant: str | None, check: Callable[[Any], None] | None,
+               link_descriptions: dict[str, str] | None) -> tuple[bytes, int, dict[str, int]]:
+        """The PDF of `html` (tagged, if given its links' descriptions), its page count and the
+        page index of each anchor."""
+        document = self.layout(html, variant)
         if check is not None:
             check(document)
         anchors: dict[str, int] = {}
@@ -315,13 +340,12 @@ class PdfRenderer:
                 anchors.setdefault(name, index)
         # Tagged PDF/UA-1: structure, language and alt texts for screen readers and archives;
         # the structure told in fewer objects (lean_tags.py).
-        finisher = partial(lean_structure, link_descriptions=self.link_descriptions(lang)) if tagged else None
+        finisher = partial(lean_structure, link_descriptions=link_descriptions) if link_descriptions is not None else None
         pdf = document.write_pdf(pdf_variant=variant, finisher=finisher)
         pages = len(document.pages)
         del document
         self._collect_garbage(pages)
-        self.pdf_cache.put(key, pdf, {"pages": pages, "anchors": anchors})
-        return Rendered(pdf, pages, anchors)
+        return pdf, pages, anchors
 
     def link_descriptions(self, lang: str) -> dict[str, str]:
         """What each place a book's links lead to is, by its anchor: WeasyPrint describes a
@@ -353,8 +377,9 @@ class PdfRenderer:
         assert recipes, f"the deck has {card_parts(len(deck))} parts, not {part + 1}"
         # Dated by the whole deck: the joined deck takes its date from its first part.
         context = {"recipes": recipes, "dated_by": deck, "format_css": "cards.css", "short_steps": short_steps}
-        single = self.render("cards.html.j2", lang, check=lambda document: check_cards_fit(document, {r.id: r for r in recipes}), **context)
-        sheets = self.render("card-sheets.html.j2", lang, **context)
+        single = self.render("cards.html.j2", lang, check=lambda document: check_cards_fit(document, {r.id: r for r in recipes}),
+                             bulky=True, **context)
+        sheets = self.render("card-sheets.html.j2", lang, bulky=True, **context)
         return single, sheets
 
     def handout(self, recipe: Recipe) -> Rendered:

@@ -2,16 +2,13 @@
 
 Each worker process keeps one PdfRenderer (one font configuration and image cache) for all the
 documents it renders; forked workers inherit the checked cookbook instead of reading it again.
-A part of a book or deck, tens of pages, is rendered in a child of its worker that ends with it
-(cookbook.workers.apart), its memory let go at once; the worker renders the first of each kind
-itself, so that every later child starts with the stylesheets, templates and fonts loaded.
+A part of a book or deck, tens of pages, is laid out in a child of its worker (PdfRenderer.render).
 A small scheduler keeps the pool busy and runs first what unblocks a book: once all slices of a
 book are in, its front matter and appendix (which print the page numbers) jump the queue.
 """
 
 from __future__ import annotations
 
-import gc
 import heapq
 import itertools
 import multiprocessing
@@ -28,7 +25,7 @@ from ..downloads import book_name, booklet_name, handout_name, plan_name
 from ..errors import CookbookError, writing
 from ..model import Cookbook
 from ..progress import QUIET, Progress, StageCounter
-from ..workers import apart, prepare_worker, working_here
+from ..workers import prepare_worker, working_here
 from .book import (BookPlan, BookRequest, PartLayout, anchor_owners, anchor_pages, numbers_documents, outline, page_map,
                    recipe_anchor)
 from .fetcher import prepare_fonts
@@ -64,22 +61,22 @@ def _plan(request: BookRequest) -> BookPlan:
 
 def render_slice(request: BookRequest, index: int) -> Rendered:
     plan = _plan(request)
-    return _renderer().render("book.html.j2", request.lang, **plan.slice_context(plan.slices[index]))
+    return _renderer().render("book.html.j2", request.lang, bulky=True, **plan.slice_context(plan.slices[index]))
 
 
 def render_front(request: BookRequest, pages: dict[str, int]) -> Rendered:
-    return _renderer().render("book.html.j2", request.lang, **_plan(request).front_context(pages))
+    return _renderer().render("book.html.j2", request.lang, bulky=True, **_plan(request).front_context(pages))
 
 
 def render_appendix(request: BookRequest, pages: dict[str, int], index: int) -> Rendered:
-    return _renderer().render("book.html.j2", request.lang, **_plan(request).appendix_context(pages, index))
+    return _renderer().render("book.html.j2", request.lang, bulky=True, **_plan(request).appendix_context(pages, index))
 
 
 def render_numbers(request: BookRequest, document: int) -> Rendered:
     """Page numbers, untagged (the book marks them as artifacts); in the first language, whatever
     the book's, so that every language's book of this format shares them (the PDF cache)."""
     renderer = _renderer()
-    return renderer.render("page-numbers.html.j2", renderer.project.source_language.code, tagged=False,
+    return renderer.render("page-numbers.html.j2", renderer.project.source_language.code, tagged=False, bulky=True,
                            **_plan(request).numbers_context(document))
 
 
@@ -97,23 +94,6 @@ def render_plan(lang: str, theme: str) -> Rendered:
     return renderer.plan(theme_plan(renderer.project, renderer.cookbook, lang, theme))
 
 
-_kinds_run_here: set[str] = set()  # in a worker: the kinds of bulky task it rendered itself
-
-
-def run_in_worker(bulky: bool, task: Callable[..., Any], *args: Any) -> Any:
-    """`task(*args)` in a pool worker; a bulky one (a book's or deck's part) in a child of it,
-    but for the worker's first of its kind."""
-    if not bulky:
-        return task(*args)
-    if task.__name__ in _kinds_run_here:
-        return apart(task, *args)
-    _kinds_run_here.add(task.__name__)
-    try:
-        return task(*args)
-    finally:
-        gc.collect()  # what the document left, so that no child inherits it
-
-
 # ---- The scheduler -----------------------------------------------------------------------------
 
 Callback = Callable[[Any], None]
@@ -125,14 +105,12 @@ class Scheduler:
     def __init__(self, workers: int, counter: StageCounter):
         self.workers = workers
         self.counter = counter
-        self.queue: list[tuple[int, int, Callable[..., Any], tuple[Any, ...], Callback, bool]] = []
+        self.queue: list[tuple[int, int, Callable[..., Any], tuple[Any, ...], Callback]] = []
         self.order = itertools.count()
         self.joining: list[BookJob] = []  # books that have slices to join, the first joining
 
-    def submit(self, priority: int, task: Callable[..., Any], args: tuple[Any, ...], done: Callback,
-               bulky: bool = False) -> None:
-        """`bulky`: a document of tens of pages, rendered in a child of its worker (run_in_worker)."""
-        heapq.heappush(self.queue, (priority, next(self.order), task, args, done, bulky))
+    def submit(self, priority: int, task: Callable[..., Any], args: tuple[Any, ...], done: Callback) -> None:
+        heapq.heappush(self.queue, (priority, next(self.order), task, args, done))
         self.counter.add_total(1)
 
     def _finished(self, result: Any, done: Callback) -> None:
@@ -144,7 +122,7 @@ class Scheduler:
         if self.workers <= 1:
             with working_here():
                 while self.queue:
-                    _, _, task, args, done, _ = heapq.heappop(self.queue)
+                    _, _, task, args, done = heapq.heappop(self.queue)
                     self._finished(task(*args), done)
             return
         context = multiprocessing.get_context("fork")
@@ -154,8 +132,8 @@ class Scheduler:
                 while self.queue or running:
                     # A few tasks beyond the workers keep them busy; the rest waits here, in order.
                     while self.queue and len(running) < 2 * self.workers:
-                        _, _, task, args, done, bulky = heapq.heappop(self.queue)
-                        running[pool.submit(run_in_worker, bulky, task, *args)] = done
+                        _, _, task, args, done = heapq.heappop(self.queue)
+                        running[pool.submit(task, *args)] = done
                     finished, _ = wait(running, return_when=FIRST_COMPLETED)
                     for future in finished:
                         self._finished(future.result(), running.pop(future))
@@ -204,7 +182,7 @@ class BookJob:
         self.slices = [None] * len(self.plan.slices)
         self.appendix = [None] * len(self.plan.appendix_parts)
         for index in range(len(self.plan.slices)):
-            scheduler.submit(BOOK_PART, render_slice, (self.plan.request, index), lambda r, i=index: self._slice(i, r), bulky=True)
+            scheduler.submit(BOOK_PART, render_slice, (self.plan.request, index), lambda r, i=index: self._slice(i, r))
 
     def _slice(self, index: int, rendered: Rendered) -> None:
         self.slices[index] = rendered
@@ -215,10 +193,9 @@ class BookJob:
             pages = page_map(self.plan, self.layout)
             request, scheduler = self.plan.request, self.scheduler
             assert scheduler is not None
-            scheduler.submit(URGENT, render_front, (request, pages), lambda r: self._part("front", r), bulky=True)
+            scheduler.submit(URGENT, render_front, (request, pages), lambda r: self._part("front", r))
             for part in range(len(self.appendix)):
-                scheduler.submit(URGENT, render_appendix, (request, pages, part), lambda r, i=part: self._appendix(i, r),
-                                 bulky=True)
+                scheduler.submit(URGENT, render_appendix, (request, pages, part), lambda r, i=part: self._appendix(i, r))
 
     def _join_slices(self) -> None:
         """Join the slices that are in, up to the first missing one; their PDFs are let go.
@@ -246,8 +223,7 @@ class BookJob:
         assert self.scheduler is not None
         request = self.plan.request
         for document in range(self.numbers_asked, numbers_documents(numbered_pages)):
-            self.scheduler.submit(URGENT, render_numbers, (request, document), lambda r, d=document: self._numbers(d, r),
-                                  bulky=True)
+            self.scheduler.submit(URGENT, render_numbers, (request, document), lambda r, d=document: self._numbers(d, r))
         self.numbers_asked = max(self.numbers_asked, numbers_documents(numbered_pages))
 
     def _numbers(self, document: int, rendered: Rendered) -> None:
@@ -321,8 +297,7 @@ class CardDeck:
 
     def start(self, scheduler: Scheduler) -> None:
         for index in range(len(self.parts)):
-            scheduler.submit(DECK, render_cards, (self.lang, index), lambda rendered, i=index: self._part(i, rendered),
-                             bulky=True)
+            scheduler.submit(DECK, render_cards, (self.lang, index), lambda rendered, i=index: self._part(i, rendered))
 
     def _part(self, index: int, rendered: tuple[Rendered, Rendered]) -> None:
         self.parts[index] = rendered

@@ -132,6 +132,57 @@ def test_engines_outliving_a_killed_build_keep_the_next_one_waiting(built_small_
     assert build(project).returncode == 0 and tree_digest(project / "site") == left
 
 
+def descendants(pid: int) -> dict[int, int]:
+    """Every process below `pid`, with its depth (1: a child) (Linux: read from /proc)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (ValueError, OSError, IndexError):
+            continue
+    depths, changed = {pid: 0}, True
+    while changed:
+        changed = False
+        for child, parent in parents.items():
+            if parent in depths and child not in depths:
+                depths[child] = depths[parent] + 1
+                changed = True
+    del depths[pid]
+    return depths
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def test_a_part_whose_process_is_killed_fails_the_build_in_one_line(built_small_project: Path):
+    """A book's part is laid out in a child of a rendering worker (cookbook/workers.py, apart);
+    killed there (the machine's out-of-memory killer, say), the build names it and publishes
+    nothing."""
+    project = built_small_project
+    published = tree_digest(project / "site")
+    process = subprocess.Popen([*BUILD, "--project", str(project), "--quiet", "--no-cache", "--jobs", "2", "pdf",
+                                "--only", "book"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killed = False
+    started = time.monotonic()
+    while process.poll() is None and not killed and time.monotonic() - started < HANG_GUARD:
+        for pid, depth in descendants(process.pid).items():
+            # The build, its workers, their children: forked, all with the build's command line
+            # (unlike the compiler ctypes runs to find a library, say).
+            if depth == 2 and _command_line(pid) == _command_line(process.pid):
+                os.kill(pid, signal.SIGKILL)
+                killed = True
+                break
+        time.sleep(0.005)
+    stdout, stderr = process.communicate(timeout=HANG_GUARD)
+    assert killed, "no part was laid out in a child of a worker"
+    assert_one_clear_error(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr), "worker process died")
+    assert tree_digest(project / "site") == published
+
+
 # ---- Damaged caches --------------------------------------------------------------------------
 
 def test_every_damaged_cache_entry_is_named_and_made_anew(built_small_project: Path):

@@ -15,7 +15,7 @@ from typing import Callable
 import pytest
 
 from conftest import ROOT
-from fixtures.faults import run_read_only, run_with_small_disk, tree_digest
+from fixtures.faults import process_status, run_read_only, run_with_small_disk, tree_digest
 
 BUILD = [sys.executable, str(ROOT / "build.py")]
 HANG_GUARD = 900  # seconds: only a hung build is stopped by it, never a slow one
@@ -136,10 +136,8 @@ def descendants(pid: int) -> dict[int, int]:
     """Every process below `pid`, with its depth (1: a child) (Linux: read from /proc)."""
     parents = {}
     for entry in Path("/proc").iterdir():
-        try:
-            parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (ValueError, OSError, IndexError):
-            continue
+        if entry.name.isdigit() and (status := process_status(int(entry.name))):
+            parents[int(entry.name)] = int(status[1])
     depths, changed = {pid: 0}, True
     while changed:
         changed = False

@@ -15,6 +15,7 @@ import pytest
 
 from cookbook.errors import CookbookError
 from cookbook.workers import FIRST_GENERATION, apart, in_a_child, working_here
+from fixtures.faults import process_status
 
 
 def test_an_inner_block_leaves_the_outer_ones_setting_alone():
@@ -90,11 +91,8 @@ time.sleep(60)
 
 
 def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")  # a zombie has ended (init may be slow to reap it)
+    status = process_status(pid)
+    return status is not None and status[0] not in ("Z", "X")  # a zombie has ended (init may be slow to reap it)
 
 
 def test_a_worker_ends_with_its_parent_and_needs_no_thread_for_it():

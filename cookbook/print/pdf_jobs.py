@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Hashable
 
 from ..config import Project
 from ..downloads import book_name, booklet_name, handout_name, plan_name
@@ -108,32 +108,64 @@ class Scheduler:
         self.queue: list[tuple[int, int, Callable[..., Any], tuple[Any, ...], Callback]] = []
         self.order = itertools.count()
         self.joining: list[BookJob] = []  # books that have slices to join, the first joining
+        self.shared: dict[Hashable, Any] = {}  # results of shared tasks (submit_shared), by key
+        self.waiting: dict[Hashable, list[Callback]] = {}  # who waits for a shared task under way
+        self.ready: list[tuple[Any, Callback]] = []  # shared results to hand over, in turn
 
     def submit(self, priority: int, task: Callable[..., Any], args: tuple[Any, ...], done: Callback) -> None:
         heapq.heappush(self.queue, (priority, next(self.order), task, args, done))
         self.counter.add_total(1)
+
+    def submit_shared(self, key: Hashable, priority: int, task: Callable[..., Any], args: tuple[Any, ...],
+                      done: Callback) -> None:
+        """A task whose result is the same for whoever asks with `key` (the page numbers that every
+        language's book of a format shares): run once in this build, whether or not the PDF cache
+        is on. A result already in is handed over by the run loop, not from within this call."""
+        if key in self.shared:
+            self.ready.append((self.shared[key], done))
+        elif key in self.waiting:
+            self.waiting[key].append(done)
+        else:
+            self.waiting[key] = [done]
+            self.submit(priority, task, args, lambda result: self._share(key, result))
+
+    def _share(self, key: Hashable, result: Any) -> None:
+        self.shared[key] = result
+        for done in self.waiting.pop(key):
+            done(result)
 
     def _finished(self, result: Any, done: Callback) -> None:
         cached = all(r.cached for r in _rendered(result))
         done(result)
         self.counter.advance(cached=cached)
 
+    def _hand_over(self) -> None:
+        """The shared results that were in when asked for, to those who asked."""
+        while self.ready:
+            result, done = self.ready.pop(0)
+            done(result)
+
     def run(self) -> None:
         if self.workers <= 1:
             with working_here():
-                while self.queue:
+                while True:
+                    self._hand_over()
+                    if not self.queue:
+                        return
                     _, _, task, args, done = heapq.heappop(self.queue)
                     self._finished(task(*args), done)
-            return
         context = multiprocessing.get_context("fork")
         running: dict[Future[Any], Callback] = {}
         with ProcessPoolExecutor(self.workers, mp_context=context, initializer=prepare_worker) as pool:
             try:
-                while self.queue or running:
+                while True:
+                    self._hand_over()
                     # A few tasks beyond the workers keep them busy; the rest waits here, in order.
                     while self.queue and len(running) < 2 * self.workers:
                         _, _, task, args, done = heapq.heappop(self.queue)
                         running[pool.submit(task, *args)] = done
+                    if not running:
+                        break
                     finished, _ = wait(running, return_when=FIRST_COMPLETED)
                     for future in finished:
                         self._finished(future.result(), running.pop(future))
@@ -223,7 +255,8 @@ class BookJob:
         assert self.scheduler is not None
         request = self.plan.request
         for document in range(self.numbers_asked, numbers_documents(numbered_pages)):
-            self.scheduler.submit(URGENT, render_numbers, (request, document), lambda r, d=document: self._numbers(d, r))
+            self.scheduler.submit_shared(("numbers", request.page_format, document), URGENT, render_numbers,
+                                         (request, document), lambda r, d=document: self._numbers(d, r))
         self.numbers_asked = max(self.numbers_asked, numbers_documents(numbered_pages))
 
     def _numbers(self, document: int, rendered: Rendered) -> None:

@@ -161,19 +161,21 @@ def bench_size(count: int, workdir: Path, result: SizeResult, stages: tuple[str,
             with site_engine(project, engine):
                 result.add(f"site_{engine}", build(project, f"site with {engine}", "--no-cache", "site"))
     if "book" in stages:
+        # The reference for the parallel book: the 100-recipe book by one process, uncached. Its
+        # pages/s is the machine's speed at that moment, which drifts by a third within an hour:
+        # a larger book is bracketed by a reference measured just before it and just after.
+        reference = project if count == ONE_PROCESS_BOOK_SIZE else generate(workdir / "reference", ONE_PROCESS_BOOK_SIZE)
+        references = [] if count == ONE_PROCESS_BOOK_SIZE else [one_process_book(reference, langs, result, "before")]
         book = build(project, "A4 book, both languages", "pdf", "--only", "book")
         if book.ok:
-            pages = {lang: PdfReader(project / "site" / "downloads" / book_name(project, lang)).get_num_pages() for lang in langs}
+            pages = book_pages_by_lang(project, langs)
             result.values["book_pages"] = total = sum(pages.values())
             book.notes = ", ".join(f"{lang} {n} pages" for lang, n in pages.items()) + f"; {total / book.wall:.1f} pages/s"
         result.add("book", book)
-        if count == ONE_PROCESS_BOOK_SIZE:
-            # The reference for the parallel book: the same book by one process, uncached (the
-            # parallel run just filled the cache). Its pages/s is also the machine's speed today.
-            alone = build(project, "A4 book, both languages, in one process (reference)", "--jobs", "1", "--no-cache", "pdf", "--only", "book")
-            if alone.ok and book.ok:
-                alone.notes = f"{result.values['book_pages'] / alone.wall:.1f} pages/s; the parallel book is {alone.wall / book.wall:.2f} × faster"
-            result.add("book_one_process", alone)
+        references.append(one_process_book(reference, langs, result, "after" if references else ""))
+        speeds = [speed for speed in references if speed]
+        if speeds and len(speeds) == len(references):
+            result.values["reference_pages_s"] = sum(speeds) / len(speeds)
     if "handouts" in stages:
         handouts = build(project, "all handouts", "pdf", "--only", "handouts")
         if handouts.ok:
@@ -181,6 +183,23 @@ def bench_size(count: int, workdir: Path, result: SizeResult, stages: tuple[str,
             handouts.notes = f"{made} handouts; {made / handouts.wall:.1f}/s; {100 * handouts.wall / made:.1f} s per 100" if made else "no handouts found"
         result.add("handouts", handouts)
     return cold_and_warm(project, result) if "full" in stages else result
+
+
+def book_pages_by_lang(project: Path, langs: list[str]) -> dict[str, int]:
+    return {lang: PdfReader(project / "site" / "downloads" / book_name(project, lang)).get_num_pages() for lang in langs}
+
+
+def one_process_book(project: Path, langs: list[str], result: SizeResult, when: str) -> float | None:
+    """The reference: `project`'s A4 books by one process, uncached (a parallel run may just
+    have filled the cache); its pages/s."""
+    key, label = ("book_one_process", "") if not when else (f"book_one_process_{when}", f", {when} this size's book")
+    alone = build(project, f"A4 book, both languages, in one process (reference, {ONE_PROCESS_BOOK_SIZE} recipes{label})",
+                  "--jobs", "1", "--no-cache", "pdf", "--only", "book")
+    speed = sum(book_pages_by_lang(project, langs).values()) / alone.wall if alone.ok and alone.wall else None
+    if speed:
+        alone.notes = f"{speed:.1f} pages/s"
+    result.add(key, alone)
+    return speed
 
 
 SEARCH_TIMED, SEARCH_COUNTED = "mittari", "mittareita"  # a form both searches find; an inflected one
@@ -310,6 +329,8 @@ def ratios(result: SizeResult) -> dict[str, float | None]:
         "site / floor": ratio(result.wall("site"), result.wall("floor")),
         "Material default / site": ratio(result.wall("material"), result.wall("site")),
         "A4 book pages/s": ratio(result.values.get("book_pages"), book),
+        "A4 book pages/s ÷ the one-process reference's": ratio(ratio(result.values.get("book_pages"), book),
+                                                               result.values.get("reference_pages_s")),
         "handouts per second": ratio(result.values.get("handouts"), handouts),
         "handouts: s per 100": ratio(100 * handouts, result.values.get("handouts")) if handouts else None,
         "warm / cold": ratio(result.wall("warm"), result.wall("cold")),
@@ -444,8 +465,10 @@ def report(bench: Bench, workdir: Path) -> str:
              f"then how many pages the box says '{SEARCH_COUNTED}' finds. Ours on the site stage's output, Material's default "
              "search on the Material-default stage's",
              f"- A4 book: `python build.py --project {project} --quiet pdf --only book` (pages counted with pypdf); "
-             f"at N = {ONE_PROCESS_BOOK_SIZE} also with `--jobs 1 --no-cache`, the same book by one process: the reference "
-             "for the parallel one, and a gauge of the machine's speed that day (this machine's has varied by a third from hour to hour)",
+             f"the reference: the {ONE_PROCESS_BOOK_SIZE}-recipe book with `--jobs 1 --no-cache`, by one process, a gauge of the "
+             "machine's speed at that moment (this machine's has varied by a third within an hour): at "
+             f"N = {ONE_PROCESS_BOOK_SIZE} just after the parallel book, at larger N just before and just after it "
+             "(`<workdir>/reference`), their mean pages/s the reference's",
              f"- handouts: `python build.py --project {project} --quiet pdf --only handouts`",
              f"- cold full build: `python build.py --project {project} --quiet` after deleting build/ and site/",
              "- warm rebuild: the same command again after appending a sentence to one recipe's `## Miksi`",

@@ -31,9 +31,11 @@ def pages(project: Path) -> int:
 
 def book(code: Path, project: Path, label: str, *options: str) -> tuple[Row, float | None]:
     row = measure(label, [PYTHON, str(code / "build.py"), "--project", str(project), "--quiet", *options, "pdf", "--only", "book"])
-    speed = pages(project) / row.wall if row.ok and row.wall else None
-    row.notes = row.notes or f"{pages(project)} pages; {speed:.1f} pages/s"
-    return row, speed
+    if not (row.ok and row.wall):
+        return row, None
+    count = pages(project)
+    row.notes = f"{count} pages; {count / row.wall:.1f} pages/s"
+    return row, count / row.wall
 
 
 def measure_code(name: str, code: Path, workdir: Path, size: int) -> tuple[list[Row], float | None]:

@@ -189,7 +189,8 @@ class BookJob:
     however the pool finished them) while the workers render the rest; the front matter and
     the appendix, which print the page numbers, are joined last and placed first and last.
     The page numbers are rendered as soon as the book surely has that many pages, a numbers
-    document at a time, and laid over the joined pages just before the book is written."""
+    document at a time (once for all the books of a format: Scheduler.submit_shared), and laid
+    over the joined pages just before the book is written."""
 
     plan: BookPlan
     target: Path

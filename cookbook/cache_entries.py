@@ -61,9 +61,17 @@ def read_entry(path: Path, check: Callable[[bytes], None] | None = None, shown_a
             check(data)
     except ValueError as error:  # DamagedEntry, a JSON error, or what `check` found
         path.unlink(missing_ok=True)
-        print(f"warning: {shown_as or path}: damaged cache entry ({error}); removed, it is made anew", file=sys.stderr)
+        warn(f"{shown_as or path}: damaged cache entry ({error}); removed, it is made anew")
         return None
     return data, meta
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr, written in one call: the editions' and PDFs' workers warn at
+    the same time, and `print` writes the text and its newline apart (two writes to the pipe
+    when stderr is unbuffered, as under PYTHONUNBUFFERED), which joins their lines into one."""
+    sys.stderr.write(f"warning: {message}\n")
+    sys.stderr.flush()
 
 
 def _parse(raw: bytes) -> tuple[bytes, dict[str, Any]]:

@@ -212,6 +212,41 @@ def test_every_damaged_cache_entry_is_named_and_made_anew(built_small_project: P
     assert tree_digest(project / "site") == published
 
 
+WARN_AT_ONCE = """
+import os, sys
+from pathlib import Path
+from cookbook.cache_entries import read_entry, write_entry
+folder = Path(sys.argv[1])
+children = []
+for worker in range(4):
+    pid = os.fork()
+    if pid == 0:
+        for number in range(200):
+            entry = folder / f"{worker}-{number}.entry"
+            write_entry(entry, b"x" * 1000)
+            entry.write_bytes(entry.read_bytes()[:-1])  # cut short
+            read_entry(entry)
+        os._exit(0)
+    children.append(pid)
+for pid in children:
+    os.waitpid(pid, 0)
+"""
+
+
+def test_workers_warning_at_once_keep_their_lines_whole(tmp_path: Path):
+    """The editions' and PDFs' workers warn about damaged entries at the same time, on one
+    stderr; unbuffered (PYTHONUNBUFFERED, as on CI), a line written in two pieces joined two
+    warnings into one line and left an empty one."""
+    result = subprocess.run([sys.executable, "-c", WARN_AT_ONCE, str(tmp_path)], capture_output=True, text=True,
+                            cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, timeout=HANG_GUARD)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 800, result.stderr[:2000]
+    whole = [line for line in lines if line.startswith("warning: ") and line.count("warning:") == 1
+             and line.endswith("(999 bytes where 1000 were written); removed, it is made anew")]
+    assert len(whole) == 800, [line for line in lines if line not in whole][:5]
+
+
 def test_a_pdf_that_fails_its_check_is_not_published(built_small_project: Path, monkeypatch, cli):
     """A font damaged after it passed the cache's own check (here: the check switched off) makes
     PDFs with blank text; the check before publishing finds them, names one, and the PDF cache
